@@ -178,10 +178,9 @@ def _read_xlsx_text(path: Path) -> pl.DataFrame:
         frame = pl.read_excel(path, sheet_id=1, engine="calamine", infer_schema_length=0)
     except Exception as exc:  # fastexcel raises its own error types
         raise InputError(str(path), f"not a readable XLSX file: {exc}".splitlines()[0]) from None
+    # Date cells arrive as "YYYY-MM-DD 00:00:00": keep the date.
     frame = frame.with_columns(
-        pl.col(c).dt.strftime("%Y-%m-%d")
-        if frame.schema[c] in (pl.Date, pl.Datetime)
-        else pl.col(c).cast(pl.String)
+        pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
         for c in frame.columns
     )
     return frame.with_row_index(ROW, offset=1)

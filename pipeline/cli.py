@@ -1,0 +1,227 @@
+"""The ``complaints-report`` command: one subcommand per step of the yearly cycle.
+
+Exit status: 0 success, 2 the data has a problem to fix (the message says where),
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.errors import InputError
+
+DEFAULT_YEAR = "2016-17"
+DEFAULT_REFERENCE = "data/reference/authority.yml"
+DEFAULT_HISTORY = "data/history"
+EXIT_OK, EXIT_CRASH, EXIT_DATA = 0, 1, 2
+
+
+def default_raw(year: str) -> Path:
+    """``data/raw/<year>``."""
+    return Path("data/raw") / year
+
+
+def default_out(year: str) -> Path:
+    """``build/<year>``."""
+    return Path("build") / year
+
+
+def say(message: str) -> None:
+    """Print a progress or result line to the terminal."""
+    print(message, flush=True)
+
+
+def fail(message: str) -> None:
+    """Print an error line to standard error."""
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Compute figures.csv by executing notebooks/figures.ipynb with Papermill."""
+    from pipeline.runner import NotebookFailed, execute_notebook, project_path
+
+    year, out = args.year, Path(args.out or default_out(args.year))
+    raw = Path(args.raw or default_raw(year))
+    if not args.skip_validation:
+        status = validate_before(year, raw, Path(args.reference), out)
+        if status != EXIT_OK:
+            return status
+    parameters = {
+        "year": year,
+        "raw_dir": str(raw.resolve()),
+        "reference": str(Path(args.reference).resolve()),
+        "history_dir": str(Path(args.history).resolve()),
+        "out_dir": str(out.resolve()),
+    }
+    try:
+        execute_notebook(
+            project_path("notebooks/figures.ipynb"), out / "notebooks" / "figures.ipynb", parameters
+        )
+    except NotebookFailed as exc:
+        fail(f"figures: {exc.evalue}")
+        fail(f"the executed notebook is kept at {exc.kept}")
+        return EXIT_DATA if exc.ename == "InputError" else EXIT_CRASH
+    say(f"figures: wrote {out / 'figures.csv'} and {out / 'figures.parquet'}")
+    return EXIT_OK
+
+
+def validate_before(year: str, raw: Path, reference: Path, out: Path) -> int:
+    """Validate the extracts first; refuse (exit 2) when any check fails."""
+    from pipeline.validate import validate_extracts
+
+    report = validate_extracts(raw, reference, year, out)
+    if report.success:
+        return EXIT_OK
+    say(report.summary_markdown())
+    fail(
+        "the extracts failed validation (summary above, also in "
+        f"{out / 'validation' / 'summary.md'}); fix them, or rerun with --skip-validation"
+    )
+    return EXIT_DATA
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    """Compare computed figures with the published ones."""
+    from pipeline.reconcile import run_reconcile, summary_line, unexplained
+
+    figures = Path(args.figures or default_out(DEFAULT_YEAR) / "figures.csv")
+    result = run_reconcile(figures, args.published)
+    out = Path(args.out) if args.out else figures.with_name("reconciliation.csv")
+    result.write_csv(out)
+    if args.verbose:
+        say(result.to_pandas().to_string(index=False))
+    say(f"reconciliation written to {out}")
+    say(summary_line(result))
+    missing = unexplained(result)
+    if missing.height:
+        fail(f"{missing.height} difference(s) without a note:")
+        for row in missing.iter_rows(named=True):
+            where = ", ".join(
+                str(row[c])
+                for c in ("table", "procedure", "service_area", "team", "category")
+                if row[c]
+            )
+            fail(
+                f"  {where} [{row['measure']}]: published {row['published']}, "
+                f"computed {row['computed']}"
+            )
+        return EXIT_CRASH
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write the calibrated sample or a large random extract."""
+    from pipeline.synth import synthesise
+
+    paths = synthesise(Path(args.out), year=args.year, cases=args.cases, seed=args.seed)
+    say(f"synth: wrote {len(paths)} files into {args.out}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the extracts with Great Expectations (notebooks/validate.ipynb)."""
+    from pipeline.validate import run_validate_cli
+
+    return run_validate_cli(
+        args.year,
+        Path(args.raw or default_raw(args.year)),
+        Path(args.reference),
+        Path(args.out or default_out(args.year)),
+    )
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Execute the report notebook and render HTML and PDF."""
+    from pipeline.render import render_report
+
+    out = Path(args.out or default_out(args.year))
+    result = render_report(
+        year=args.year,
+        figures=Path(args.figures or out / "figures.csv"),
+        validation_summary=Path(args.validation or out / "validation" / "summary.md"),
+        reference=Path(args.reference),
+        raw_dir=Path(args.raw or default_raw(args.year)),
+        out_dir=out,
+        formats=tuple(args.to.split(",")),
+    )
+    say(f"render: {result}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+
+
+def add_year_options(parser: argparse.ArgumentParser, *, history: bool = False) -> None:
+    """The options every step shares."""
+    parser.add_argument("--year", default=DEFAULT_YEAR, help="reporting year, e.g. 2016-17")
+    parser.add_argument("--raw", help="extract folder (default data/raw/<year>)")
+    parser.add_argument("--reference", default=DEFAULT_REFERENCE, help="authority YAML file")
+    if history:
+        parser.add_argument("--history", default=DEFAULT_HISTORY, help="earlier years' figures")
+    parser.add_argument("--out", help="output folder (default build/<year>)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="complaints-report",
+        description="Statutory annual report on children's services complaints.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    figures = sub.add_parser("figures", help="compute figures.csv from the extracts")
+    add_year_options(figures, history=True)
+    figures.add_argument(
+        "--skip-validation", action="store_true", help="compute even if validation fails"
+    )
+    figures.set_defaults(run=cmd_figures)
+
+    validate = sub.add_parser("validate", help="check the extracts (Great Expectations)")
+    add_year_options(validate)
+    validate.set_defaults(run=cmd_validate)
+
+    render = sub.add_parser("render", help="write the report as HTML and PDF")
+    add_year_options(render)
+    render.add_argument("--figures", help="figures.csv (default <out>/figures.csv)")
+    render.add_argument("--validation", help="validation summary.md")
+    render.add_argument("--to", default="html,pdf", help="formats: html, pdf or html,pdf")
+    render.set_defaults(run=cmd_render)
+
+    reconcile = sub.add_parser("reconcile", help="compare figures with a published report")
+    reconcile.add_argument("--figures", help="figures.csv (default build/2016-17/figures.csv)")
+    reconcile.add_argument("--published", default="data/published/2016-17.csv")
+    reconcile.add_argument("--out", help="where to write the comparison CSV")
+    reconcile.add_argument("--verbose", action="store_true", help="print every row")
+    reconcile.set_defaults(run=cmd_reconcile)
+
+    synth = sub.add_parser("synth", help="write the sample extract or a large random one")
+    synth.add_argument("--year", default=DEFAULT_YEAR)
+    synth.add_argument("--out", required=True, help="folder to write the extract into")
+    synth.add_argument("--cases", type=int, help="random extract with this many complaints")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (with --cases)")
+    synth.set_defaults(run=cmd_synth)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``complaints-report``."""
+    args = build_parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return command(args)
+    except InputError as exc:
+        fail(exc.describe())
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        fail("interrupted; outputs of earlier runs are untouched")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

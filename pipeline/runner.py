@@ -1,0 +1,58 @@
+"""Execute a parameterised notebook with Papermill, keeping its executed copy."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import papermill
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class NotebookFailed(Exception):
+    """A step's notebook raised; carries the error's type and message."""
+
+    def __init__(self, notebook: Path, kept: Path, ename: str, evalue: str) -> None:
+        self.notebook = notebook
+        self.kept = kept
+        self.ename = ename
+        self.evalue = evalue
+        super().__init__(f"{notebook.name} failed: {ename}: {evalue} (executed copy: {kept})")
+
+
+def project_path(relative: str) -> Path:
+    """A path inside the project (notebooks, report source, default data)."""
+    return PROJECT_ROOT / relative
+
+
+def execute_notebook(source: Path, dest: Path, parameters: dict[str, object]) -> Path:
+    """Run ``source`` with ``parameters`` and save the executed copy at ``dest``.
+
+    The copy is written beside ``dest`` first and moved into place only when every
+    cell succeeded; on failure it is kept as ``<name>.failed.ipynb`` and
+    :class:`NotebookFailed` is raised, so an earlier good copy is never overwritten.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.", suffix=".ipynb")
+    os.close(handle)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    try:
+        papermill.execute_notebook(
+            str(source),
+            temp,
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(PROJECT_ROOT),
+        )
+    except papermill.PapermillExecutionError as exc:
+        failed = dest.with_name(f"{dest.stem}.failed.ipynb")
+        os.replace(temp, failed)
+        raise NotebookFailed(source, failed, exc.ename, exc.evalue) from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    os.replace(temp, dest)
+    return dest

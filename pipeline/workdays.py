@@ -1,0 +1,75 @@
+"""Working days (contract 3.1) and Stage 1 timescale bands (contract 3.2)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+import polars as pl
+
+from pipeline.reference import CLOSED_WITHOUT_RESPONSE, Reference
+
+ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=32)
+def _bank_holidays(subdivision: str, first_year: int, last_year: int) -> tuple[date, ...]:
+    calendar = holidays.country_holidays(
+        "GB", subdiv=subdivision, years=range(first_year, last_year + 1)
+    )
+    return tuple(sorted(calendar))
+
+
+def non_working_days(reference: Reference, first_year: int, last_year: int) -> list[date]:
+    """Bank holidays of the reference's subdivision plus its closure days, sorted."""
+    days = set(_bank_holidays(reference.bank_holiday_subdivision, first_year, last_year))
+    days.update(reference.closures)
+    return sorted(days)
+
+
+def working_days_expr(
+    start: pl.Expr, end: pl.Expr, reference: Reference, years: tuple[int, int] = (2000, 2040)
+) -> pl.Expr:
+    """Number of working days d with start < d <= end, as a Polars expression.
+
+    Weekends, bank holidays and configured closures are not working days. The count
+    is ``business_day_count`` over the half-open range [start + 1, end + 1).
+    """
+    holidays_ = non_working_days(reference, *years)
+    return pl.business_day_count(start + ONE_DAY, end + ONE_DAY, holidays=holidays_)
+
+
+def working_days(start: date, end: date, reference: Reference) -> int:
+    """Working days between two dates (contract 3.1): received Monday, answered Tuesday = 1."""
+    frame = pl.DataFrame({"a": [start], "b": [end]})
+    years = (min(start, end).year - 1, max(start, end).year + 1)
+    return frame.select(working_days_expr(pl.col("a"), pl.col("b"), reference, years)).item()
+
+
+def year_end(year: str) -> date:
+    """31 March that ends a reporting year written ``YYYY-YY``."""
+    return date(int(year[:4]) + 1, 3, 31)
+
+
+def year_start(year: str) -> date:
+    """1 April that starts a reporting year written ``YYYY-YY``."""
+    return date(int(year[:4]), 4, 1)
+
+
+def band_expr(
+    procedure: str, reference: Reference, year: str, received: str = "received_date"
+) -> pl.Expr:
+    """The timescale band of each Stage 1 case of one procedure (contract 3.2)."""
+    limits = reference.timescales[procedure]
+    last = limits[-1]
+    answered = working_days_expr(pl.col(received), pl.col("response_date"), reference)
+    ongoing = working_days_expr(pl.col(received), pl.lit(year_end(year)), reference)
+    band = pl.when(pl.col("outcome").is_in(CLOSED_WITHOUT_RESPONSE)).then(pl.col("outcome"))
+    band = band.when(pl.col("response_date").is_null() & (ongoing > last)).then(
+        pl.lit(f"Over {last} Working Days")
+    )
+    band = band.when(pl.col("response_date").is_null()).then(pl.lit("Remains Ongoing"))
+    for limit in limits:
+        band = band.when(answered <= limit).then(pl.lit(f"Within {limit} Working Days"))
+    return band.otherwise(pl.lit(f"Over {last} Working Days"))
