@@ -1,0 +1,271 @@
+"""Write the Great Expectations suites of `expectations/*.json` from readable definitions.
+
+The JSON files are what is committed, reviewed and run; this script only regenerates
+them: `python expectations/build_suites.py`. Every expectation carries `meta` naming the
+extract file, the column an analyst must fix and the rule in plain words, which the
+validation summary prints. Council-dependent value sets and the reporting year's dates
+are suite parameters (`{"$PARAMETER": name}`) filled from the reference data at run time:
+`service_areas`, `teams`, `natures`, `remedies`, `duty_categories`, `year_start`, `year_end`.
+The fixed vocabularies of the data contract (procedures, outcomes, findings, LGO statuses)
+are part of the contract itself and are written into the suites.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx  # noqa: E402
+from great_expectations.expectations.row_conditions import Column  # noqa: E402
+
+from pipeline.reference import (  # noqa: E402
+    ESCALATION_FINDINGS,
+    LGO_FAULT_FINDINGS,
+    LGO_FINDINGS,
+    LGO_STATUSES,
+    NO_RESPONSE_OUTCOMES,
+    OUTCOMES,
+    PROCEDURES,
+)
+
+SUITES_DIR = Path(__file__).resolve().parent
+ANSWERED_OUTCOMES = [o for o in OUTCOMES if o not in NO_RESPONSE_OUTCOMES]
+# Fixed ids keep the JSON stable when it is regenerated (diffs show real changes only).
+ID_PREFIX = "00000000-0000-4000-8000-"
+
+
+def param(name: str) -> dict[str, str]:
+    """A suite parameter reference, filled at run time."""
+    return {"$PARAMETER": name}
+
+
+def meta(file: str, column: str, rule: str) -> dict[str, str]:
+    return {"file": file, "column": column, "rule": rule}
+
+
+def required(file: str, *columns: str) -> list:
+    """Each column holds a value on every row."""
+    return [
+        gx.expectations.ExpectColumnValuesToNotBeNull(
+            column=c, meta=meta(file, c, f"{c} is empty")
+        )
+        for c in columns
+    ]
+
+
+def unique_ref(file: str, column: str) -> list:
+    """A reference is present and unique within its file."""
+    return [
+        *required(file, column),
+        gx.expectations.ExpectColumnValuesToBeUnique(
+            column=column, meta=meta(file, column, f"{column} is not unique in the file")
+        ),
+    ]
+
+
+def in_set(file: str, column: str, values, what: str) -> gx.expectations.Expectation:
+    return gx.expectations.ExpectColumnValuesToBeInSet(
+        column=column, value_set=values, meta=meta(file, column, f"{column} is not {what}")
+    )
+
+
+def in_year(file: str, column: str) -> gx.expectations.Expectation:
+    return gx.expectations.ExpectColumnValuesToBeBetween(
+        column=column,
+        min_value=param("year_start"),
+        max_value=param("year_end"),
+        meta=meta(file, column, f"{column} is outside the reporting year"),
+    )
+
+
+def service_and_team(file: str) -> list:
+    return [
+        *required(file, "service_area", "team"),
+        in_set(file, "service_area", param("service_areas"), "a service area of the reference data"),
+        in_set(file, "team", param("teams"), "a team of the reference data"),
+    ]
+
+
+def not_before(file: str, later: str, earlier: str) -> gx.expectations.Expectation:
+    return gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=later,
+        column_B=earlier,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        meta=meta(file, later, f"{later} is before {earlier}"),
+    )
+
+
+def complaints() -> list:
+    f = "complaints"
+    return [
+        *unique_ref(f, "case_ref"),
+        *required(f, "procedure", "received_date", "nature", "outcome"),
+        in_set(f, "procedure", list(PROCEDURES), "a procedure (statutory, corporate)"),
+        in_year(f, "received_date"),
+        *service_and_team(f),
+        in_set(f, "nature", param("natures"), "a nature of the reference data"),
+        in_set(f, "outcome", list(OUTCOMES), "an outcome of the data contract"),
+        not_before(f, "response_date", "received_date"),
+        gx.expectations.ExpectColumnValuesToNotBeNull(
+            column="response_date",
+            row_condition=Column(name="outcome").is_in(ANSWERED_OUTCOMES),
+            meta=meta(f, "response_date", "response_date is empty but the outcome needs one"),
+        ),
+        gx.expectations.ExpectColumnValuesToBeNull(
+            column="response_date",
+            row_condition=Column(name="outcome").is_in(list(NO_RESPONSE_OUTCOMES)),
+            meta=meta(f, "response_date", "response_date is set but the outcome has no response"),
+        ),
+    ]
+
+
+def remedies() -> list:
+    f = "remedies"
+    return [
+        *required(f, "case_ref", "remedy"),
+        in_set(f, "remedy", param("remedies"), "a remedy of the reference data"),
+    ]
+
+
+def escalations() -> list:
+    f = "escalations"
+    return [
+        *unique_ref(f, "escalation_ref"),
+        *required(f, "case_ref", "procedure", "stage", "commissioned_date", "stage1_received_date"),
+        in_set(f, "procedure", list(PROCEDURES), "a procedure (statutory, corporate)"),
+        in_set(f, "stage", [2, 3], "2 or 3"),
+        gx.expectations.ExpectColumnValuesToBeInSet(
+            column="stage",
+            value_set=[2],
+            row_condition=Column(name="procedure") == "corporate",
+            meta=meta(f, "stage", "stage 3 exists only for the statutory procedure"),
+        ),
+        *service_and_team(f),
+        in_year(f, "commissioned_date"),
+        not_before(f, "commissioned_date", "stage1_received_date"),
+    ]
+
+
+def findings() -> list:
+    f = "findings"
+    return [
+        *required(f, "escalation_ref", "point_no", "finding"),
+        gx.expectations.ExpectCompoundColumnsToBeUnique(
+            column_list=["escalation_ref", "point_no"],
+            meta=meta(f, "point_no", "point_no appears twice for one escalation_ref"),
+        ),
+        in_set(f, "finding", list(ESCALATION_FINDINGS), "a finding of the data contract"),
+    ]
+
+
+def recommendations() -> list:
+    f = "recommendations"
+    return [*required(f, "escalation_ref", "action", "publish")]
+
+
+def lgo() -> list:
+    f = "lgo"
+    return [
+        *unique_ref(f, "lgo_ref"),
+        *service_and_team(f),
+        *required(f, "status", "finding", "decision_date"),
+        in_set(f, "status", list(LGO_STATUSES), "an LGO status of the data contract"),
+        in_set(f, "finding", list(LGO_FINDINGS), "an LGO finding of the data contract"),
+        in_year(f, "decision_date"),
+        gx.expectations.ExpectColumnValuesToNotBeNull(
+            column="summary",
+            row_condition=Column(name="finding").is_in(list(LGO_FAULT_FINDINGS)),
+            meta=meta(f, "summary", "summary is required for a fault finding"),
+        ),
+    ]
+
+
+def duty() -> list:
+    f = "duty"
+    return [
+        *unique_ref(f, "duty_ref"),
+        *required(f, "received_date", "category"),
+        in_year(f, "received_date"),
+        in_set(f, "category", param("duty_categories"), "a duty category of the reference data"),
+    ]
+
+
+def compliments() -> list:
+    f = "compliments"
+    return [
+        *unique_ref(f, "compliment_ref"),
+        *required(f, "received_date", "text", "publish"),
+        in_year(f, "received_date"),
+        *service_and_team(f),
+    ]
+
+
+def orphan(file: str, column: str, derived: str, parent: str) -> list:
+    """Derived frame: `derived` holds the reference when it is not found in `parent`."""
+    return [
+        gx.expectations.ExpectColumnValuesToBeNull(
+            column=derived, meta=meta(file, column, f"{column} is not in {parent}")
+        )
+    ]
+
+
+def team_areas() -> list:
+    """Derived frame of every (service_area, team) row, `_file` naming its extract."""
+    return [
+        gx.expectations.ExpectColumnValuesToBeNull(
+            column="team_outside_service_area",
+            meta=meta("", "team", "team does not belong to that service area"),
+        )
+    ]
+
+
+SUITES = {
+    "complaints": complaints,
+    "remedies": remedies,
+    "escalations": escalations,
+    "findings": findings,
+    "recommendations": recommendations,
+    "lgo": lgo,
+    "duty": duty,
+    "compliments": compliments,
+    "remedy_links": lambda: orphan("remedies", "case_ref", "missing_complaint", "complaints"),
+    "finding_links": lambda: orphan(
+        "findings", "escalation_ref", "missing_escalation", "escalations"
+    ),
+    "recommendation_links": lambda: orphan(
+        "recommendations", "escalation_ref", "missing_escalation", "escalations"
+    ),
+    "team_areas": team_areas,
+}
+
+
+def suite_json(name: str) -> dict:
+    """One suite as GE's own JSON, with stable ids."""
+    suite = gx.ExpectationSuite(name=name, expectations=SUITES[name]())
+    data = suite.to_json_dict()
+    data["id"] = f"{ID_PREFIX}{sorted(SUITES).index(name):012d}"
+    for number, expectation in enumerate(data["expectations"]):
+        expectation["id"] = f"{ID_PREFIX}{sorted(SUITES).index(name) * 1000 + number + 1:012d}"
+    data["meta"] = {"great_expectations_version": gx.__version__}
+    return data
+
+
+def write_suites(out_dir: Path = SUITES_DIR) -> list[Path]:
+    """Write every suite as `<name>.json` in out_dir."""
+    paths = []
+    for name in SUITES:
+        path = out_dir / f"{name}.json"
+        path.write_text(json.dumps(suite_json(name), indent=2) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SUITES_DIR
+    for written in write_suites(target):
+        print(written)

@@ -1,0 +1,461 @@
+"""Validate a year's extracts with the Great Expectations suites in `expectations/`.
+
+One run checks every extract and the frames derived from them (orphan references,
+team within its service area) and writes `<out>/validation/`: the GE results
+(`ge_results.json`), GE Data Docs (`data_docs/index.html`), `summary.md` and
+`result.json`. Load-level problems (missing file, bad date, ...) are reported in the
+same summary format. The folder is written beside the old one and swapped in only
+when complete, so a crashed run leaves earlier outputs untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.errors import InputError
+from pipeline.load import EXTRACT_STEMS, ROW, Extracts, load_extracts
+from pipeline.reference import Reference, load_reference
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUITES_DIR = PROJECT_ROOT / "expectations"
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "validate.ipynb"
+DERIVED_SUITES: tuple[str, ...] = (
+    "remedy_links",
+    "finding_links",
+    "recommendation_links",
+    "team_areas",
+)
+FILE = "_file"
+MAX_VALUES = 10
+MAX_ROWS_SHOWN = 20
+YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: where it is (file, column, rows) and what was found."""
+
+    file: str
+    column: str | None
+    rows: list[int]
+    values: list[str]
+    rule: str
+    message: str
+
+    def describe(self) -> str:
+        """One Markdown line naming file, column, rows and values."""
+        where = f"**{self.file}**"
+        if self.column:
+            where += f", column `{self.column}`"
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
+            more = len(self.rows) - MAX_ROWS_SHOWN
+            label = "row" if len(self.rows) == 1 else "rows"
+            where += f", {label} {shown}" + (f" and {more} more" if more > 0 else "")
+        text = f"- {where}: {self.message}"
+        if self.values:
+            text += " (values: " + ", ".join(repr(v) for v in self.values) + ")"
+        return text
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating one year's extracts."""
+
+    year: str
+    failures: list[Failure] = field(default_factory=list)
+    checked_at: str = field(
+        default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    )
+    checks: int = 0
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+    def summary_markdown(self) -> str:
+        """The analyst's summary: every failed check, or a line saying all passed."""
+        title = f"# Validation of the {self.year} extracts"
+        if self.success:
+            return f"{title}\n\nPASSED: all {self.checks} checks passed.\n"
+        lines = [
+            title,
+            "",
+            f"FAILED: {len(self.failures)} failed check(s). "
+            "Rows are data rows counted from 1 (the header is not counted).",
+            "",
+            *(f.describe() for f in self.failures),
+        ]
+        return "\n".join(lines) + "\n"
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "success": self.success,
+            "year": self.year,
+            "checked_at": self.checked_at,
+            "checks": self.checks,
+            "failures": [asdict(f) for f in self.failures],
+        }
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def year_bounds(year: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a reporting year written `YYYY-YY` (1 April to 31 March)."""
+    match = YEAR_PATTERN.match(year)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValueError(f"year must look like 2016-17, not {year!r}")
+    start = int(match[1])
+    return dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
+
+
+def suite_parameters(reference: Reference, year: str) -> dict[str, Any]:
+    """The values the suites' `$PARAMETER`s stand for, from the reference data and year."""
+    start, end = year_bounds(year)
+    return {
+        "service_areas": reference.service_area_names,
+        "teams": reference.team_names,
+        "natures": list(reference.natures),
+        "remedies": list(reference.remedies),
+        "duty_categories": list(reference.duty_categories),
+        # date columns reach GE as pandas datetimes, which compare with datetimes
+        "year_start": f"{start.isoformat()}T00:00:00",
+        "year_end": f"{end.isoformat()}T00:00:00",
+    }
+
+
+def _orphans(child: pl.DataFrame, column: str, parents: pl.Series, alias: str) -> pl.DataFrame:
+    found = pl.col(column).is_in(parents.drop_nulls().implode())
+    return child.select(
+        ROW,
+        column,
+        pl.when(pl.col(column).is_not_null() & ~found).then(pl.col(column)).alias(alias),
+    )
+
+
+def _team_areas(extracts: Extracts, reference: Reference) -> pl.DataFrame:
+    pairs = pl.DataFrame(
+        reference.team_pairs(), schema=["service_area", "team"], orient="row"
+    ).with_columns(pl.lit(True).alias("_pair"))
+    frames = [
+        frame.select(pl.lit(_file_name(extracts, stem)).alias(FILE), ROW, "service_area", "team")
+        for stem, frame in extracts.frames().items()
+        if "team" in frame.columns
+    ]
+    known = pl.col("service_area").is_in(reference.service_area_names) & pl.col("team").is_in(
+        reference.team_names
+    )
+    return (
+        pl.concat(frames)
+        .join(pairs, on=["service_area", "team"], how="left", maintain_order="left")
+        .select(
+            FILE,
+            ROW,
+            "service_area",
+            "team",
+            pl.when(known & pl.col("_pair").is_null())
+            .then(pl.col("team"))
+            .alias("team_outside_service_area"),
+        )
+    )
+
+
+def derived_frames(extracts: Extracts, reference: Reference) -> dict[str, pl.DataFrame]:
+    """Frames for the cross-file rules, each checked by the suite of the same name."""
+    escalation_refs = extracts.escalations["escalation_ref"]
+    return {
+        "remedy_links": _orphans(
+            extracts.remedies, "case_ref", extracts.complaints["case_ref"], "missing_complaint"
+        ),
+        "finding_links": _orphans(
+            extracts.findings, "escalation_ref", escalation_refs, "missing_escalation"
+        ),
+        "recommendation_links": _orphans(
+            extracts.recommendations, "escalation_ref", escalation_refs, "missing_escalation"
+        ),
+        "team_areas": _team_areas(extracts, reference),
+    }
+
+
+def _file_name(extracts: Extracts, stem: str) -> str:
+    path = extracts.files.get(stem)
+    return path.name if path is not None else f"{stem}.csv"
+
+
+# --------------------------------------------------------------------------- running GE
+
+
+def _quiet_gx() -> None:
+    """Keep GE's progress bars and chatter out of the terminal."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def _context(docs_dir: Path):
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    for site in context.get_site_names():
+        context.delete_data_docs_site(site)
+    context.add_data_docs_site(
+        "validation",
+        {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return context
+
+
+def load_suite(name: str, suites_dir: Path = SUITES_DIR):
+    """One committed suite JSON as a GE ExpectationSuite."""
+    import great_expectations as gx
+
+    data = json.loads((suites_dir / f"{name}.json").read_text(encoding="utf-8"))
+    return gx.ExpectationSuite(**data)
+
+
+def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs_dir: Path):
+    """Validate every frame with its suite in one GE run; build Data Docs into docs_dir.
+
+    Returns GE's CheckpointResult holding one validation result per frame.
+    """
+    import great_expectations as gx
+    from great_expectations.checkpoint.checkpoint import CheckpointResult
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    _quiet_gx()
+    context = _context(docs_dir)
+    source = context.data_sources.add_pandas("extracts")
+    definitions = []
+    for name in frames:
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        suite = context.suites.add(load_suite(name))
+        definitions.append(
+            context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite)
+            )
+        )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(name="validate", validation_definitions=definitions)
+    )
+    run_id = RunIdentifier(run_name="validate", run_time=dt.datetime.now(dt.timezone.utc))
+    results = {}
+    for definition in definitions:
+        frame = frames[definition.name]
+        index_columns = [c for c in (FILE, ROW) if c in frame.columns]
+        result = definition.run(
+            batch_parameters={"dataframe": frame.to_pandas()},
+            expectation_parameters=parameters,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": index_columns,
+            },
+            run_id=run_id,
+        )
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=definition.suite.name),
+            run_id=run_id,
+            batch_identifier=result.batch_id,
+        )
+        results[key] = result
+    context.build_data_docs(site_names=["validation"])
+    return CheckpointResult(run_id=run_id, run_results=results, checkpoint_config=checkpoint)
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def _show(value: Any) -> str:
+    if value is None or value != value:  # None, NaN, NaT
+        return "(empty)"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _failure(result, extracts_files: dict[str, str]) -> list[Failure]:
+    """Failures of one expectation result (several when a derived frame spans files)."""
+    config = result.expectation_config
+    info = config.meta or {}
+    error = (result.exception_info or {}).get("raised_exception")
+    if error or any(
+        isinstance(v, dict) and v.get("raised_exception")
+        for v in (result.exception_info or {}).values()
+    ):
+        raise RuntimeError(f"check {config.type} on {info} could not run: {result.exception_info}")
+    column = info.get("column") or config.kwargs.get("column")
+    index_list = result.result.get("unexpected_index_list") or []
+    checked = config.kwargs.get("column") or column
+    by_file: dict[str, tuple[list[int], list[str]]] = {}
+    for entry in index_list:
+        file = entry.get(FILE) or extracts_files.get(info.get("file", ""), info.get("file", ""))
+        rows, values = by_file.setdefault(file, ([], []))
+        rows.append(int(entry[ROW]))
+        shown = _show(entry.get(checked, entry.get(column)))
+        if shown not in values and len(values) < MAX_VALUES:
+            values.append(shown)
+    if not by_file:  # a table-level expectation without row indices
+        file = extracts_files.get(info.get("file", ""), info.get("file", ""))
+        by_file[file] = ([], [])
+    return [
+        Failure(
+            file=file,
+            column=column,
+            rows=sorted(set(rows)),
+            values=values,
+            rule=config.type,
+            message=info.get("rule", config.type),
+        )
+        for file, (rows, values) in by_file.items()
+    ]
+
+
+def failures_from_result(checkpoint_result, files: dict[str, str]) -> list[Failure]:
+    """Every failed expectation as a Failure, in suite order."""
+    failures: list[Failure] = []
+    for validation in checkpoint_result.run_results.values():
+        for result in validation.results:
+            if result.exception_info and any(
+                isinstance(v, dict) and v.get("raised_exception")
+                for v in result.exception_info.values()
+            ):
+                _failure(result, files)  # raises
+            if not result.success:
+                failures.extend(_failure(result, files))
+    return failures
+
+
+def failure_from_input_error(error: InputError) -> Failure:
+    """A load-level error in the same shape as a failed check."""
+    rows = [error.row] if error.row is not None else []
+    values = [str(error.value)] if error.value is not None else []
+    return Failure(
+        file=Path(error.file).name,
+        column=error.column,
+        rows=rows,
+        values=values,
+        rule="load",
+        message=error.message,
+    )
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap the finished folder `new` into place at `target`."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-old-"))
+        os.replace(target, old / target.name)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _ge_results_json(checkpoint_result) -> dict[str, Any]:
+    return {
+        "run_id": checkpoint_result.run_id.to_json_dict(),
+        "success": checkpoint_result.success,
+        "validation_results": [r.to_json_dict() for r in checkpoint_result.run_results.values()],
+    }
+
+
+def validate_extracts(
+    raw_dir: str | Path, reference_path: str | Path, year: str, out_dir: str | Path
+) -> ValidationReport:
+    """Load and validate one year's extracts; write `<out_dir>/validation/`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = ValidationReport(year=year)
+    work = Path(tempfile.mkdtemp(dir=out_dir, prefix=".validation-new-"))
+    work.chmod(0o755)
+    try:
+        try:
+            reference = load_reference(reference_path)
+            parameters = suite_parameters(reference, year)
+            extracts = load_extracts(raw_dir, reference, year)
+        except InputError as error:
+            report.failures.append(failure_from_input_error(error))
+        else:
+            files = {stem: _file_name(extracts, stem) for stem in EXTRACT_STEMS}
+            frames = {**extracts.frames(), **derived_frames(extracts, reference)}
+            result = run_suites(frames, parameters, work / "data_docs")
+            report.checks = sum(len(v.results) for v in result.run_results.values())
+            report.failures.extend(failures_from_result(result, files))
+            _write_json(work / "ge_results.json", _ge_results_json(result))
+        (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")
+        _write_json(work / "result.json", report.to_json_dict())
+        _replace_dir(work, out_dir / "validation")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return report
+
+
+def validation_passed(out_dir: str | Path) -> bool | None:
+    """True/False from the last validation of `out_dir`, None when there is none."""
+    path = Path(out_dir) / "validation" / "result.json"
+    try:
+        return bool(json.loads(path.read_text(encoding="utf-8"))["success"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def run_validate_cli(year: str, raw: str | Path, reference: str | Path, out: str | Path) -> int:
+    """Execute notebooks/validate.ipynb with Papermill; print the summary; 0 pass, 2 fail, 1 crash."""
+    from pipeline.runner import NotebookFailed, execute_notebook
+
+    out = Path(out)
+    parameters = {
+        "year": year,
+        "raw_dir": str(Path(raw).resolve()),
+        "reference": str(Path(reference).resolve()),
+        "out_dir": str(out.resolve()),
+    }
+    try:
+        execute_notebook(NOTEBOOK, out / "notebooks" / "validate.ipynb", parameters)
+    except NotebookFailed as error:
+        print(f"validation crashed: {error.ename}: {error.evalue}", file=sys.stderr)
+        print(f"executed notebook kept at {error.kept}", file=sys.stderr)
+        return 1
+    except Exception as error:  # papermill/kernel failure
+        print(f"validation crashed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    summary = out / "validation" / "summary.md"
+    print(summary.read_text(encoding="utf-8"), end="")
+    return 0 if validation_passed(out) else 2
