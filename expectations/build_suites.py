@@ -50,9 +50,7 @@ def meta(file: str, column: str, rule: str) -> dict[str, str]:
 def required(file: str, *columns: str) -> list:
     """Each column holds a value on every row."""
     return [
-        gx.expectations.ExpectColumnValuesToNotBeNull(
-            column=c, meta=meta(file, c, f"{c} is empty")
-        )
+        gx.expectations.ExpectColumnValuesToNotBeNull(column=c, meta=meta(file, c, f"{c} is empty"))
         for c in columns
     ]
 
@@ -85,8 +83,8 @@ def in_year(file: str, column: str) -> gx.expectations.Expectation:
 def service_and_team(file: str) -> list:
     return [
         *required(file, "service_area", "team"),
-        in_set(file, "service_area", param("service_areas"), "a service area of the reference data"),
-        in_set(file, "team", param("teams"), "a team of the reference data"),
+        in_set(file, "service_area", param("service_areas"), "a service area of the reference"),
+        in_set(file, "team", param("teams"), "a team of the reference"),
     ]
 
 

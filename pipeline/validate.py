@@ -80,7 +80,7 @@ class ValidationReport:
     year: str
     failures: list[Failure] = field(default_factory=list)
     checked_at: str = field(
-        default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     )
     checks: int = 0
 
@@ -266,7 +266,7 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(name="validate", validation_definitions=definitions)
     )
-    run_id = RunIdentifier(run_name="validate", run_time=dt.datetime.now(dt.timezone.utc))
+    run_id = RunIdentifier(run_name="validate", run_time=dt.datetime.now(dt.UTC))
     results = {}
     for definition in definitions:
         frame = frames[definition.name]
@@ -437,7 +437,10 @@ def validation_passed(out_dir: str | Path) -> bool | None:
 
 
 def run_validate_cli(year: str, raw: str | Path, reference: str | Path, out: str | Path) -> int:
-    """Execute notebooks/validate.ipynb with Papermill; print the summary; 0 pass, 2 fail, 1 crash."""
+    """Run notebooks/validate.ipynb with Papermill and print the summary.
+
+    Returns the exit status: 0 every check passed, 2 a check failed, 1 crash.
+    """
     from pipeline.runner import NotebookFailed, execute_notebook
 
     out = Path(out)
