@@ -356,40 +356,104 @@ COMPLIMENT_OPENERS = [
     "A short note to say thank you from all of us at home.",
     "I am writing to praise the way your team has worked with us.",
     "Please pass on my thanks to the worker who has been helping us.",
-    "As a professional who works alongside your service, I wanted to share some good practice.",
+    "I wanted to pass on some feedback about the service we have had this year.",
     "We were nervous when this started, but we want to say a big thank you.",
     "I don't often write to say thank you, but this deserves it.",
 ]
-COMPLIMENT_MIDDLES = {
+# Middle sentences of compliments, each with the team it is about.
+COMPLIMENT_MIDDLES: dict[str, list[tuple[str, str]]] = {
     SS: [
-        "She listened properly, explained every step and never made us feel judged.",
-        "He was honest with our son about the choices he was making, and it has helped him "
-        "turn a corner.",
-        "The out-of-hours worker was calm and reassuring at a very frightening moment.",
-        "Her work with the school has made a real difference to the children's attendance.",
-        "The plan was written in words the children could understand, which meant a lot.",
-        "He returned every call when he said he would and kept us informed throughout.",
+        (
+            "Specialist Safeguarding Units",
+            "She listened properly, explained every step and never made us feel judged.",
+        ),
+        (
+            "Specialist Safeguarding Units",
+            "He was honest with our son about the choices he was making, and it has helped "
+            "him turn a corner.",
+        ),
+        (
+            "Emergency Duty Service",
+            "The out-of-hours worker was calm and reassuring at a very frightening moment.",
+        ),
+        (
+            "Local Support Teams",
+            "Her work with the school has made a real difference to the children's attendance.",
+        ),
+        (
+            "Local Support Teams",
+            "The plan was written in words the children could understand, which meant a lot.",
+        ),
+        (
+            "First Response Team",
+            "He returned every call when he said he would and kept us informed throughout.",
+        ),
     ],
     LAC: [
-        "Our foster carer support has been excellent, especially during a difficult placement.",
-        "The life story work was done with real care and the children treasure their books.",
-        "Help with budgeting, bills and finding a flat gave me the confidence to live on my own.",
-        "The move to the new placement was organised, unhurried and kind.",
-        "The equipment arrived quickly and has changed our daily routine completely.",
-        "Our adoption assessment was thorough but always felt supportive.",
+        (
+            "Fostering Support Team",
+            "Our support as foster carers has been excellent, especially during a difficult "
+            "placement.",
+        ),
+        (
+            "Care Planning and Court Teams",
+            "The life story work was done with real care and the children treasure their books.",
+        ),
+        (
+            "Throughcare Teams",
+            "Help with budgeting, bills and finding a flat gave me the confidence to live on my "
+            "own.",
+        ),
+        ("Placement Services", "The move to the new placement was organised, unhurried and kind."),
+        (
+            "Occupational Therapy",
+            "The equipment arrived quickly and has changed our daily routine completely.",
+        ),
+        ("Adoption Service", "Our adoption assessment was thorough but always felt supportive."),
+        (
+            "Disability Services",
+            "The short breaks have given our son new friends and given us time to recharge.",
+        ),
     ],
     ES: [
-        "The plan meeting was focused on our daughter and everyone had their say.",
-        "She made sure the transport arrangements were in place before the new term started.",
-        "Our son now has the right support at school, far sooner than we expected.",
-        "He explained the assessment process clearly and answered all of our questions.",
-        "The advice on choosing a college course was practical and realistic.",
+        (
+            "SEND Teams",
+            "The plan meeting was focused on our daughter and everyone had their say.",
+        ),
+        (
+            "Transport Team",
+            "She made sure the transport arrangements were in place before the new term started.",
+        ),
+        (
+            "SEND Teams",
+            "Our son now has the right support at school, far sooner than we expected.",
+        ),
+        (
+            "Education Psychology",
+            "He explained the assessment clearly and answered all of our questions.",
+        ),
+        (
+            "Skills and Further Learning Teams",
+            "The advice on choosing a college course was practical and realistic.",
+        ),
     ],
     PD: [
-        "The conference was chaired fairly and the young person felt listened to.",
-        "The review meeting was well organised and the reports were clear and balanced.",
-        "She made sure our daughter's wishes were at the centre of every review.",
-        "The way the meeting was run helped a tense situation stay calm and productive.",
+        (
+            "Independent Case Conference Chair",
+            "The conference was chaired fairly and the young person felt listened to.",
+        ),
+        (
+            "Independent Reviewing Officer",
+            "The review meeting was well organised and the reports were clear and balanced.",
+        ),
+        (
+            "Independent Reviewing Officer",
+            "She made sure our daughter's wishes were at the centre of every review.",
+        ),
+        (
+            "Independent Case Conference Chair",
+            "The way the meeting was run helped a tense situation stay calm and productive.",
+        ),
     ],
 }
 COMPLIMENT_CLOSERS = [
@@ -818,14 +882,14 @@ def _sample_compliments(
             for c in range(len(COMPLIMENT_CLOSERS))
         ]
         for o, m, c in rng.sample(triples, count):
-            text = " ".join(
-                (COMPLIMENT_OPENERS[o], COMPLIMENT_MIDDLES[area][m], COMPLIMENT_CLOSERS[c])
-            )
+            team, middle = COMPLIMENT_MIDDLES[area][m]
+            _canonical_team(reference, area, team)  # fails loudly if the reference lacks it
+            text = " ".join((COMPLIMENT_OPENERS[o], middle, COMPLIMENT_CLOSERS[c]))
             rows.append(
                 {
                     "received_date": rng.choice(days),
                     "service_area": area,
-                    "team": rng.choice(reference.teams_of(area)),
+                    "team": team,
                     "text": text,
                     "publish": False,
                 }
@@ -887,7 +951,7 @@ RANDOM_COMPLIMENTS = [
     f"{o} {m} {c}"
     for o in COMPLIMENT_OPENERS
     for ms in COMPLIMENT_MIDDLES.values()
-    for m in ms
+    for _, m in ms
     for c in COMPLIMENT_CLOSERS
 ]
 

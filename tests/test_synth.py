@@ -275,3 +275,46 @@ def test_random_extract_is_deterministic(random_extract: Path, tmp_path: Path) -
     other = tmp_path / "other"
     write_random(other, 2000, seed=8)
     assert (other / "complaints.csv").read_bytes() != (tmp_path / "complaints.csv").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def published() -> pl.DataFrame:
+    return pl.read_csv(ROOT / "data" / "published" / "2016-17.csv", infer_schema_length=None)
+
+
+def test_loaded_sample_matches_published_team_cells(published: pl.DataFrame) -> None:
+    from pipeline.load import load_extracts
+    from pipeline.reference import load_reference
+
+    reference = load_reference(ROOT / "data" / "reference" / "authority.yml")
+    extracts = load_extracts(SAMPLE_DIR, reference, "2016-17")
+    computed = (
+        extracts.complaints.with_columns(
+            quarter=pl.format("Q{}", ((pl.col("received_date").dt.month() + 8) % 12) // 3 + 1)
+        )
+        .group_by("procedure", "service_area", "team", "quarter")
+        .len()
+    )
+    cells = published.filter(table="stage1_by_team").join(
+        computed, on=["procedure", "service_area", "team", "quarter"], how="left"
+    )
+    assert cells.height == 108
+    assert (cells["n"] == cells["len"].fill_null(0)).all()
+    assert cells["n"].sum() == computed["len"].sum() == 223
+
+
+def test_sample_sizes_match_published_totals(
+    sample: dict[str, pl.DataFrame], published: pl.DataFrame
+) -> None:
+    totals = dict(published.filter(table="feedback_total").select("category", "n").iter_rows())
+    c, e = sample["complaints"], sample["escalations"]
+    assert totals == {
+        "Statutory Stage 1": c.filter(procedure="statutory").height,
+        "Statutory Stage 2": e.filter(procedure="statutory", stage=2).height,
+        "Statutory Stage 3": e.filter(stage=3).height,
+        "Corporate Stage 1": c.filter(procedure="corporate").height,
+        "Corporate Stage 2": e.filter(procedure="corporate").height,
+        "Ombudsman": sample["lgo"].height,
+        "Duty Matters": sample["duty"].height,
+        "Compliments": sample["compliments"].height,
+    }
