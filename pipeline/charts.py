@@ -1,0 +1,663 @@
+"""Charts for the annual report: the Analysis Function theme and one builder per chart.
+
+Every builder takes the figures frame (contract section 2) and the reporting year, reshapes
+and sorts it (never recomputes a metric) and returns a :class:`ReportChart`: the Altair chart,
+a headline title stating the message, a statistical subtitle, alt text, a text description
+and the chart's numbers as a table. ``chart_markdown`` turns one into a ``text/markdown``
+output that serves both renderers: a raw HTML block (``vegaEmbed`` with the spec inline,
+tooltips on) and a raw Typst block (the static SVG written by vl-convert, with alt text).
+
+Colour follows the UK Government Analysis Function categorical palette, used in its order.
+WCAG contrast ratios between neighbours in that order are 3.24, 3.09, 3.23, 3.59 and 3.52,
+so any two colours used next to each other meet 3:1 (``contrast_ratio`` checks it; each
+colour also has at least 3:1 against the white background). Colour is never the only cue:
+bars carry their values as text, lines are labelled directly at their ends, and
+categories keep a fixed order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+
+from pipeline.narrative import (
+    change_phrase,
+    display_year,
+    percent,
+    percent_column,
+    previous_year,
+    rows,
+)
+from pipeline.reference import LGO_FAULT_FINDINGS, LGO_FINDINGS
+
+PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+TEXT_COLOUR = "#0B0C0C"
+GRID_COLOUR = "#D9D9D9"
+FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
+WIDTH = 520
+QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
+
+
+@alt.theme.register("analysis_function", enable=True)
+def analysis_function_theme() -> alt.theme.ThemeConfig:
+    """Analysis Function style: palette in order, left-aligned titles, light grid, Arial."""
+    return {
+        "config": {
+            "background": "#FFFFFF",
+            "font": FONT,
+            "range": {"category": list(PALETTE)},
+            "mark": {"color": PALETTE[0]},
+            "bar": {"color": PALETTE[0]},
+            "line": {"strokeWidth": 3},
+            "title": {
+                "anchor": "start",
+                "fontSize": 16,
+                "fontWeight": "bold",
+                "color": TEXT_COLOUR,
+                "subtitleFontSize": 13,
+                "subtitleColor": TEXT_COLOUR,
+                "subtitlePadding": 6,
+                "offset": 14,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelColor": TEXT_COLOUR,
+                "titleColor": TEXT_COLOUR,
+                "gridColor": GRID_COLOUR,
+                "domainColor": "#6F777B",
+                "tickColor": "#6F777B",
+                "labelLimit": 260,
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelColor": TEXT_COLOUR,
+                "titleColor": TEXT_COLOUR,
+                "orient": "top",
+            },
+            "text": {"fontSize": 12, "color": TEXT_COLOUR},
+            "view": {"stroke": None},
+        }
+    }
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """One chart with everything a reader without sight of it needs."""
+
+    id: str
+    chart: alt.TopLevelMixin
+    title: str
+    subtitle: str
+    alt_text: str
+    description: str
+    table: pl.DataFrame
+
+    def spec(self) -> dict:
+        """The Vega-Lite specification, data inline."""
+        return self.chart.to_dict()
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def _with_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``label``: "64" or "64 (30%)" when a percentage is known."""
+    shown = percent_column("pct", "pct_shown")
+    return frame.with_columns(shown).with_columns(
+        pl.when(pl.col("pct").is_null())
+        .then(pl.col("n").cast(pl.String))
+        .otherwise(pl.col("n").cast(pl.String) + " (" + pl.col("pct_shown") + ")")
+        .alias("label")
+    )
+
+
+def _hbar(
+    frame: pl.DataFrame,
+    category: str,
+    title: str,
+    subtitle: str,
+    axis_title: str,
+    *,
+    colour: alt.Color | None = None,
+    order: Sequence[str] | None = None,
+) -> alt.Chart:
+    """Horizontal bars of ``n`` by ``category``, each labelled with its value."""
+    data = _with_labels(frame)
+    sort = list(order) if order is not None else "-x"
+    base = alt.Chart(data, title=alt.Title(title, subtitle=subtitle)).encode(
+        y=alt.Y(f"{category}:N", sort=sort, title=None),
+        x=alt.X("n:Q", title=axis_title, axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[
+            alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
+            alt.Tooltip("n:Q", title="Number"),
+            alt.Tooltip("pct_shown:N", title="Percentage"),
+        ],
+    )
+    bars = base.mark_bar(color=PALETTE[0]) if colour is None else base.mark_bar()
+    if colour is not None:
+        bars = bars.encode(color=colour)
+    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
+    height = max(60, 28 * data.height)
+    return (bars + labels).properties(width=WIDTH - 200, height=height)
+
+
+def _share_table(frame: pl.DataFrame, first: str, first_title: str) -> pl.DataFrame:
+    """Category, number and whole-number percentage columns for a chart's data table."""
+    columns = [pl.col(first).alias(first_title), pl.col("n").alias("Number")]
+    if frame["pct"].null_count() < frame.height:
+        columns.append(percent_column("pct", "Percentage"))
+    return frame.select(columns)
+
+
+def _listing(frame: pl.DataFrame, category: str) -> str:
+    """ "A: 64 (30%); B: 41 (20%)" in the frame's order."""
+    parts = [
+        f"{r[category]}: {r['n']}" + ("" if r["pct"] is None else f" ({percent(r['pct'])})")
+        for r in frame.iter_rows(named=True)
+    ]
+    return "; ".join(parts)
+
+
+def _top_and_bottom(frame: pl.DataFrame, category: str) -> tuple[dict, dict]:
+    ordered = frame.sort(["n", category], descending=[True, False])
+    return ordered.row(0, named=True), ordered.row(-1, named=True)
+
+
+def _category_chart(
+    figures: pl.DataFrame,
+    *,
+    chart_id: str,
+    table: str,
+    year: str,
+    what: str,
+    title: Callable[[dict], str],
+    category_title: str,
+    dims: dict[str, str | None] | None = None,
+    category: str = "category",
+    order: Sequence[str] | None = None,
+    axis_title: str = "Number",
+) -> ReportChart | None:
+    """A labelled horizontal bar chart of one figures table (None when it has no rows)."""
+    frame = rows(figures, table, year=year, **(dims or {})).select(category, "n", "pct")
+    frame = frame.filter(pl.col("n").is_not_null())
+    if frame.height == 0:
+        return None
+    if order is not None:
+        known = [c for c in order if c in frame[category].to_list()]
+        extra = sorted(set(frame[category].to_list()) - set(known))
+        order = [*known, *extra]
+        frame = frame.sort(pl.col(category).replace_strict(order, range(len(order))))
+    else:
+        frame = frame.sort(["n", category], descending=[True, False])
+    top, bottom = _top_and_bottom(frame, category)
+    headline = title(top)
+    subtitle = f"{what}, {display_year(year)}"
+    chart = _hbar(frame, category, headline, subtitle, axis_title, order=order)
+    alt_text = (
+        f"Bar chart of {what[0].lower() + what[1:]} in {display_year(year)}. "
+        f"The largest is {top[category]} with {top['n']}; "
+        f"the smallest is {bottom[category]} with {bottom['n']}."
+    )
+    description = f"{what}, {display_year(year)}: {_listing(frame, category)}."
+    return ReportChart(
+        chart_id,
+        chart.properties(description=alt_text),
+        headline,
+        subtitle,
+        alt_text,
+        description,
+        _share_table(frame, category, category_title),
+    )
+
+
+def _proc_label(procedure: str) -> str:
+    return procedure.capitalize()
+
+
+# ---------------------------------------------------------------- one builder per chart
+
+
+def total_feedback(figures: pl.DataFrame, year: str) -> ReportChart | None:
+    """All feedback recorded in the year, by type."""
+    return _category_chart(
+        figures,
+        chart_id="total-feedback",
+        table="feedback_total",
+        year=year,
+        what="Items of feedback recorded by type",
+        category_title="Type of feedback",
+        title=lambda top: (
+            f"'{top['category']}' was the largest category of feedback ({top['n']} items)"
+        ),
+    )
+
+
+def duty_by_category(figures: pl.DataFrame, year: str) -> ReportChart | None:
+    """Duty matters by category."""
+    return _category_chart(
+        figures,
+        chart_id="duty-by-category",
+        table="duty_by_category",
+        year=year,
+        what="Duty matters by category",
+        category_title="Category",
+        title=lambda top: (
+            f"{top['category']} was the most common duty matter ({percent(top['pct'])})"
+        ),
+    )
+
+
+def duty_by_year(figures: pl.DataFrame, year: str) -> ReportChart | None:
+    """Duty matters in each year held (history plus this year)."""
+    frame = (
+        rows(figures, "duty_by_year")
+        .filter(pl.col("year") <= year, pl.col("n").is_not_null())
+        .select(pl.col("year").str.replace("-", "/").alias("category"), "n", "pct")
+        .sort("category")
+    )
+    if frame.height == 0:
+        return None
+    change = rows(figures, "year_on_year", year=year, category="Duty Matters")["pct"]
+    change_text = change_phrase(change[0] if change.len() else None)
+    headline = f"Duty matters: {change_text} on {display_year(previous_year(year))}"
+    subtitle = "Duty matters recorded each year"
+    chart = _hbar(frame, "category", headline, subtitle, "Duty matters", order=None)
+    chart = chart.encode(y=alt.Y("category:N", sort=None, title="Year"))
+    alt_text = f"Bar chart of duty matters by year: {_listing(frame, 'category')}."
+    return ReportChart(
+        "duty-by-year",
+        chart.properties(description=alt_text),
+        headline,
+        subtitle,
+        alt_text,
+        f"Duty matters recorded each year: {_listing(frame, 'category')}.",
+        frame.select(pl.col("category").alias("Year"), pl.col("n").alias("Duty matters")),
+    )
+
+
+def stage1_by_quarter(figures: pl.DataFrame, year: str, procedure: str) -> ReportChart | None:
+    """Stage 1 complaints by quarter, one labelled line per year held."""
+    frame = (
+        rows(figures, "stage1_by_quarter", procedure=procedure)
+        .filter(pl.col("year") <= year)
+        .select(pl.col("year").str.replace("-", "/").alias("Year"), "quarter", "n")
+        .sort("Year", "quarter")
+    )
+    if frame.height == 0:
+        return None
+    label = _proc_label(procedure)
+    change = rows(figures, "year_on_year", year=year, category=f"{label} Stage 1")["pct"]
+    change_text = change_phrase(change[0] if change.len() else None)
+    previous = display_year(previous_year(year))
+    headline = f"{label} Stage 1 complaints: {change_text} on {previous}"
+    years = frame["Year"].unique().sort().to_list()
+    subtitle = f"Complaints received each quarter, {years[0]} to {years[-1]}"
+    colours = alt.Scale(domain=years, range=list(PALETTE[: len(years)]))
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "quarter:O",
+            sort=list(QUARTERS),
+            title="Quarter of the year",
+            axis=alt.Axis(labelAngle=0),
+        ),
+        y=alt.Y("n:Q", title="Complaints received", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("Year:N", scale=colours, legend=None),
+        tooltip=[
+            "Year:N",
+            alt.Tooltip("quarter:N", title="Quarter"),
+            alt.Tooltip("n:Q", title="Complaints"),
+        ],
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
+    ends = (
+        base.transform_filter(alt.datum.quarter == QUARTERS[-1])
+        .mark_text(align="left", dx=8, fontWeight="bold")
+        .encode(text="Year:N")
+    )
+    chart = (lines + ends).properties(
+        width=WIDTH - 120, height=260, title=alt.Title(headline, subtitle=subtitle)
+    )
+    table = frame.pivot(on="quarter", index="Year", values="n").select(
+        "Year", *[q for q in QUARTERS if q in frame["quarter"].to_list()]
+    )
+    table = table.with_columns(pl.sum_horizontal(pl.exclude("Year")).alias("Total"))
+    listing = "; ".join(
+        f"{r['Year']}: "
+        + ", ".join(f"{q} {r[q]}" for q in QUARTERS if q in r)
+        + f" (total {r['Total']})"
+        for r in table.iter_rows(named=True)
+    )
+    alt_text = (
+        f"Line chart of {procedure} Stage 1 complaints received each quarter, one labelled "
+        f"line per year from {years[0]} to {years[-1]}."
+    )
+    return ReportChart(
+        f"stage1-quarter-{procedure}",
+        chart.properties(description=alt_text),
+        headline,
+        subtitle,
+        alt_text,
+        f"{label} Stage 1 complaints by quarter. {listing}.",
+        table,
+    )
+
+
+def stage1_nature(figures: pl.DataFrame, year: str, procedure: str) -> ReportChart | None:
+    """Nature of Stage 1 complaints across all service areas."""
+    label = _proc_label(procedure)
+    return _category_chart(
+        figures,
+        chart_id=f"stage1-nature-{procedure}",
+        table="stage1_nature_overall",
+        dims={"procedure": procedure},
+        year=year,
+        what=f"Nature of {procedure} Stage 1 complaints",
+        category_title="Nature of complaint",
+        title=lambda top: (
+            f"{top['category']} was the most common nature of {procedure} "
+            f"complaint ({percent(top['pct'])})"
+        ),
+        axis_title=f"{label} Stage 1 complaints",
+    )
+
+
+def stage1_outcomes(
+    figures: pl.DataFrame, year: str, procedure: str, order: Sequence[str]
+) -> ReportChart | None:
+    """Outcomes of Stage 1 complaints in the year."""
+    return _category_chart(
+        figures,
+        chart_id=f"stage1-outcome-{procedure}",
+        table="stage1_outcome",
+        dims={"procedure": procedure},
+        year=year,
+        order=order,
+        what=f"Outcomes of {procedure} Stage 1 complaints",
+        category_title="Outcome",
+        title=lambda top: (
+            f"'{top['category']}' was the most common outcome "
+            f"({percent(top['pct'])} of {procedure} Stage 1 complaints)"
+        ),
+    )
+
+
+def stage1_timescales(
+    figures: pl.DataFrame, year: str, procedure: str, bands: Sequence[str]
+) -> ReportChart | None:
+    """Stage 1 response times by band."""
+    within = rows(figures, "stage1_within_timescale", year=year, procedure=procedure)["pct"]
+    share_text = percent(within[0] if within.len() else None)
+    limit = next(b.split()[1] for b in bands if b.startswith("Over "))
+    return _category_chart(
+        figures,
+        chart_id=f"stage1-timescale-{procedure}",
+        table="stage1_timescale",
+        dims={"procedure": procedure},
+        year=year,
+        order=bands,
+        what=f"Response times for {procedure} Stage 1 complaints",
+        category_title="Response time",
+        title=lambda _top: (
+            f"{share_text} of {procedure} Stage 1 complaints were answered "
+            f"within {limit} working days"
+        ),
+    )
+
+
+def stage1_remedies(figures: pl.DataFrame, year: str, procedure: str) -> ReportChart | None:
+    """Remedies given on Stage 1 complaints (a case may have several)."""
+    return _category_chart(
+        figures,
+        chart_id=f"stage1-remedy-{procedure}",
+        table="stage1_remedy",
+        dims={"procedure": procedure},
+        year=year,
+        what=f"Remedies given on {procedure} Stage 1 complaints",
+        category_title="Remedy",
+        title=lambda top: (
+            f"{top['category']} was given on {percent(top['pct'])} of "
+            f"{procedure} Stage 1 complaints"
+        ),
+        axis_title="Complaints with this remedy",
+    )
+
+
+def stage2_by_team(figures: pl.DataFrame, year: str, procedure: str) -> ReportChart | None:
+    """Stage 2 escalations by team."""
+    stage = "investigations" if procedure == "statutory" else "reviews"
+    return _category_chart(
+        figures,
+        chart_id=f"stage2-team-{procedure}",
+        table="stage2_by_team",
+        dims={"procedure": procedure},
+        year=year,
+        category="team",
+        what=f"{_proc_label(procedure)} Stage 2 {stage} by team",
+        category_title="Team",
+        title=lambda top: f"{top['team']} had the most {procedure} Stage 2 {stage}",
+        axis_title=f"Stage 2 {stage}",
+    )
+
+
+def stage2_findings(
+    figures: pl.DataFrame, year: str, procedure: str, order: Sequence[str]
+) -> ReportChart | None:
+    """Findings on the individual points decided at Stage 2."""
+    return _category_chart(
+        figures,
+        chart_id=f"stage2-findings-{procedure}",
+        table="stage2_findings",
+        dims={"procedure": procedure},
+        year=year,
+        order=order,
+        what=f"Findings on points decided at {procedure} Stage 2",
+        category_title="Finding",
+        title=lambda top: (
+            f"'{top['category']}' was the most common Stage 2 finding "
+            f"({percent(top['pct'])} of points)"
+        ),
+        axis_title="Complaint points",
+    )
+
+
+def lgo_findings(figures: pl.DataFrame, year: str) -> ReportChart | None:
+    """Ombudsman decisions by finding, fault findings in a second colour and named as such."""
+    base = _category_chart(
+        figures,
+        chart_id="lgo-findings",
+        table="lgo_by_finding",
+        year=year,
+        order=LGO_FINDINGS,
+        what="Ombudsman decisions by finding",
+        category_title="Finding",
+        title=lambda top: "",
+    )
+    if base is None:
+        return None
+    fault = rows(figures, "lgo_fault_found", year=year)
+    fault_share = percent(fault["pct"][0] if fault.height else None)
+    headline = f"The Ombudsman found fault in {fault_share} of its decisions"
+    frame = (
+        rows(figures, "lgo_by_finding", year=year)
+        .select("category", "n", "pct")
+        .with_columns(
+            pl.when(pl.col("category").is_in(list(LGO_FAULT_FINDINGS)))
+            .then(pl.lit("Fault found"))
+            .otherwise(pl.lit("No fault found"))
+            .alias("Fault")
+        )
+    )
+    order = [f for f in LGO_FINDINGS if f in frame["category"].to_list()]
+    colour = alt.Color(
+        "Fault:N",
+        scale=alt.Scale(domain=["No fault found", "Fault found"], range=[PALETTE[0], PALETTE[3]]),
+        legend=alt.Legend(title=None),
+    )
+    chart = _hbar(
+        frame, "category", headline, base.subtitle, "Decisions", colour=colour, order=order
+    )
+    alt_text = base.alt_text + f" Fault was found in {fault_share} of decisions."
+    return ReportChart(
+        base.id,
+        chart.properties(description=alt_text),
+        headline,
+        base.subtitle,
+        alt_text,
+        base.description + f" Fault findings (the two maladministration findings, shown in "
+        f"orange and labelled in the legend): {fault_share} of decisions.",
+        base.table,
+    )
+
+
+def compliments_by_service(
+    figures: pl.DataFrame, year: str, order: Sequence[str]
+) -> ReportChart | None:
+    """Compliments by service area."""
+    return _category_chart(
+        figures,
+        chart_id="compliments-by-service",
+        table="compliments_by_service",
+        year=year,
+        category="service_area",
+        what="Compliments by service area",
+        category_title="Service area",
+        title=lambda top: (
+            f"{top['service_area']} received the most compliments ({percent(top['pct'])})"
+        ),
+        axis_title="Compliments",
+    )
+
+
+# ---------------------------------------------------------------- output for both renderers
+
+
+def _typst_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def typst_content(text: str) -> str:
+    """Escape text for a Typst content block ``[...]``."""
+    special = "\\[]#*_$@<>`~=-+/"
+    return "".join(f"\\{c}" if c in special else c for c in str(text))
+
+
+def _html_escape(text: str) -> str:
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+def html_table(table: pl.DataFrame, caption: str) -> str:
+    """A small accessible HTML table (caption, column headers with scope)."""
+    head = "".join(f'<th scope="col">{_html_escape(c)}</th>' for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_html_escape('-' if v is None else v)}</td>" for v in row) + "</tr>"
+        for row in table.iter_rows()
+    )
+    return (
+        f"<table><caption>{_html_escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def typst_table(table: pl.DataFrame) -> str:
+    """A Typst table with a header row (tagged as table headers in the PDF)."""
+    header = ", ".join(f"[*{typst_content(c)}*]" for c in table.columns)
+    cells = ", ".join(
+        f"[{typst_content('-' if v is None else v)}]" for row in table.iter_rows() for v in row
+    )
+    return (
+        f"#table(columns: {len(table.columns)}, stroke: 0.5pt + luma(180), "
+        f"table.header({header}), {cells})"
+    )
+
+
+def write_svg(chart: ReportChart, charts_dir: Path) -> Path:
+    """Write the chart as SVG (vl-convert) to ``charts_dir/<id>.svg``."""
+    charts_dir.mkdir(parents=True, exist_ok=True)
+    path = charts_dir / f"{chart.id}.svg"
+    path.write_text(vlc.vegalite_to_svg(chart.spec()), encoding="utf-8")
+    return path
+
+
+def chart_markdown(chart: ReportChart, out_dir: Path | str) -> str:
+    """Markdown for one chart: raw HTML (interactive) + raw Typst (SVG), description, table."""
+    out_dir = Path(out_dir)
+    svg = write_svg(chart, out_dir / "charts")
+    relative = svg.relative_to(out_dir).as_posix()
+    spec = json.dumps(chart.spec()).replace("</", "<\\/")
+    caption = f"{chart.title}. {chart.subtitle}."
+    table_caption = f"Data for the chart: {chart.subtitle}"
+    html = (
+        f'<figure class="chart" id="fig-{chart.id}">\n'
+        f'<div id="vis-{chart.id}" class="vega-chart" role="img" '
+        f'aria-label="{_html_escape(chart.alt_text)}"></div>\n'
+        f'<script>vegaEmbed("#vis-{chart.id}", {spec}, '
+        '{"actions": false, "renderer": "svg", "tooltip": true})'
+        ".catch(function (e) { console.error(e); });</script>\n"
+        f"<figcaption>{_html_escape(caption)}</figcaption>\n"
+        f"</figure>\n"
+        f'<p class="chart-description">{_html_escape(chart.description)}</p>\n'
+        f"<details><summary>Show the data for this chart</summary>\n"
+        f"{html_table(chart.table, table_caption)}\n</details>"
+    )
+    typst = (
+        f'#figure(image("{relative}", width: 100%, alt: "{_typst_string(chart.alt_text)}"), '
+        f"caption: [{typst_content(caption)}])\n\n"
+        f"{typst_content(chart.description)}\n\n"
+        f"{typst_table(chart.table)}"
+    )
+    return f"```{{=html}}\n{html}\n```\n\n```{{=typst}}\n{typst}\n```\n"
+
+
+__all__ = [
+    "PALETTE",
+    "ReportChart",
+    "analysis_function_theme",
+    "chart_markdown",
+    "compliments_by_service",
+    "contrast_ratio",
+    "duty_by_category",
+    "duty_by_year",
+    "lgo_findings",
+    "stage1_by_quarter",
+    "stage1_nature",
+    "stage1_outcomes",
+    "stage1_remedies",
+    "stage1_timescales",
+    "stage2_by_team",
+    "stage2_findings",
+    "total_feedback",
+]
+
+
+def emit_chart(chart: ReportChart | None, out_dir: Path | str) -> None:
+    """Show a chart as a ``text/markdown`` output, or say there was nothing to chart."""
+    from pipeline.narrative import emit
+
+    emit(chart_markdown(chart, out_dir) if chart else "There was nothing to chart this year.")

@@ -1,0 +1,356 @@
+"""Sentences and tables for the report, worded from the computed figures.
+
+Numbers come from ``figures.csv`` (contract section 2); nothing here recomputes a metric.
+Percentages are shown as whole numbers rounded half up (contract 3.3), never Python's
+round-half-to-even.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import polars as pl
+
+ROUNDING_NOTE = (
+    "Percentages are rounded to whole numbers, so a column may not add up to exactly 100."
+)
+NOT_AVAILABLE = "not available"
+
+
+def display_year(year: str) -> str:
+    """``2016-17`` -> ``2016/17``."""
+    return year.replace("-", "/")
+
+
+def previous_year(year: str) -> str:
+    """``2016-17`` -> ``2015-16``."""
+    start = int(year[:4]) - 1
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+def round_half_up(value: float) -> int:
+    """Whole number nearest to ``value``, halves away from zero (2.5 -> 3, -2.5 -> -3)."""
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def percent(value: float | None) -> str:
+    """``57.14`` -> ``57%``; a missing value -> ``not available``."""
+    if value is None:
+        return NOT_AVAILABLE
+    return f"{round_half_up(value)}%"
+
+
+def change_phrase(change_pct: float | None) -> str:
+    """Word a year-on-year change: "an increase of 30%", "a decrease of 18%", "no change"."""
+    if change_pct is None:
+        return NOT_AVAILABLE
+    rounded = round_half_up(abs(change_pct))
+    if change_pct == 0:
+        return "no change"
+    direction = "an increase" if change_pct > 0 else "a decrease"
+    if rounded == 0:
+        return f"{direction} of less than 1%"
+    return f"{direction} of {rounded}%"
+
+
+def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
+    """``1, 'panel'`` -> ``1 panel``; ``5, 'panel'`` -> ``5 panels``."""
+    word = singular if n == 1 else (plural or f"{singular}s")
+    return f"{n:,} {word}"
+
+
+def rows(figures: pl.DataFrame, table: str, **dims: str | None) -> pl.DataFrame:
+    """Rows of one figures table, filtered on equal dimension values (None = empty)."""
+    frame = figures.filter(pl.col("table") == table)
+    for column, value in dims.items():
+        test = pl.col(column).is_null() if value is None else pl.col(column) == value
+        frame = frame.filter(test)
+    return frame
+
+
+def count(figures: pl.DataFrame, table: str, **dims: str | None) -> int | None:
+    """The single ``n`` of a figures row, or None when the row is absent."""
+    frame = rows(figures, table, **dims)
+    if frame.height == 0 or frame["n"][0] is None:
+        return None
+    return int(frame["n"][0])
+
+
+def share(figures: pl.DataFrame, table: str, **dims: str | None) -> float | None:
+    """The single ``pct`` of a figures row, or None when it is absent."""
+    frame = rows(figures, table, **dims)
+    if frame.height == 0 or frame["pct"][0] is None:
+        return None
+    return float(frame["pct"][0])
+
+
+def year_on_year_sentence(figures: pl.DataFrame, year: str, category: str, noun: str) -> str:
+    """E.g. "There were 91 statutory Stage 1 complaints in 2016/17, an increase of 30% ..."."""
+    n = count(figures, "year_on_year", year=year, category=category)
+    change = share(figures, "year_on_year", year=year, category=category)
+    shown = display_year(year)
+    previous = display_year(previous_year(year))
+    if n is None:
+        return f"The number of {noun} for {shown} is {NOT_AVAILABLE}."
+    if change is None:
+        return (
+            f"There were {n:,} {noun} in {shown}. The change on {previous} is "
+            f"{NOT_AVAILABLE} because the {previous} figure is not held."
+        )
+    return f"There were {n:,} {noun} in {shown}, {change_phrase(change)} on {previous}."
+
+
+def largest_category(frame: pl.DataFrame) -> tuple[str, int, float | None]:
+    """Category, count and share of the row with the largest ``n``."""
+    top = frame.sort(["n", "category"], descending=[True, False]).row(0, named=True)
+    return top["category"], int(top["n"]), top["pct"]
+
+
+def pipe_table(frame: pl.DataFrame, align_right: Sequence[str] = ()) -> str:
+    """A Markdown pipe table of a small frame (cells shown as text, missing as '-')."""
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---:" if c in align_right else ":---" for c in frame.columns) + "|"
+    body = [
+        "| " + " | ".join("-" if v is None else _cell(v) for v in row) + " |"
+        for row in frame.iter_rows()
+    ]
+    return "\n".join([header, rule, *body])
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def percent_column(column: str, name: str | None = None) -> pl.Expr:
+    """A percentage column shown as whole numbers rounded half up, e.g. ``57%`` (missing: '-')."""
+    whole = pl.col(column).round(0, mode="half_away_from_zero").cast(pl.Int64)
+    return (whole.cast(pl.String) + "%").fill_null("-").alias(name or column)
+
+
+# ---------------------------------------------------------------- notebook output
+
+
+def emit(markdown: str) -> None:
+    """Show Markdown as a ``text/markdown`` output (never ``text/html``: see QUARTO_NOTES)."""
+    from IPython.display import display
+
+    display({"text/markdown": markdown}, raw=True)
+
+
+def include_text(path: str | Path) -> str:
+    """An analyst-edited Markdown file from ``report/text/``."""
+    return Path(path).read_text(encoding="utf-8").strip() + "\n"
+
+
+# ---------------------------------------------------------------- section texts
+
+
+def feedback_summary(figures: pl.DataFrame, year: str) -> str:
+    """One paragraph listing the year's feedback by type."""
+    frame = rows(figures, "feedback_total", year=year).filter(pl.col("n").is_not_null())
+    parts = [f"{r['category'].lower()}: {r['n']:,}" for r in frame.iter_rows(named=True)]
+    return (
+        f"Feedback recorded in {display_year(year)}, by type ({'; '.join(parts)}). "
+        "Duty matters and Ombudsman decisions are broken down further later in the report."
+    )
+
+
+def years_table(
+    figures: pl.DataFrame, table: str, year: str, value_title: str, **dims: str | None
+) -> str:
+    """A pipe table of one count per year (history and this year)."""
+    frame = (
+        rows(figures, table, **dims)
+        .filter(pl.col("year") <= year, pl.col("n").is_not_null())
+        .sort("year")
+        .select(pl.col("year").str.replace("-", "/").alias("Year"), pl.col("n").alias(value_title))
+    )
+    return pipe_table(frame, align_right=[value_title])
+
+
+def quarter_table(figures: pl.DataFrame, year: str, procedure: str) -> str:
+    """Stage 1 complaints per quarter for each year held, with a total column."""
+    frame = (
+        rows(figures, "stage1_by_quarter", procedure=procedure)
+        .filter(pl.col("year") <= year)
+        .with_columns(pl.col("year").str.replace("-", "/").alias("Year"))
+        .pivot(on="quarter", index="Year", values="n", sort_columns=True)
+        .sort("Year")
+    )
+    frame = frame.with_columns(pl.sum_horizontal(pl.exclude("Year")).alias("Total"))
+    return pipe_table(frame, align_right=[c for c in frame.columns if c != "Year"])
+
+
+def busiest_quarter_sentence(figures: pl.DataFrame, year: str, procedure: str) -> str:
+    """Which quarter of the year received most Stage 1 complaints."""
+    frame = rows(figures, "stage1_by_quarter", year=year, procedure=procedure)
+    if frame.height == 0:
+        return ""
+    top = frame.sort(["n", "quarter"], descending=[True, False]).row(0, named=True)
+    return f"The busiest quarter was {top['quarter']}, with {top['n']} complaints received."
+
+
+def team_quarter_tables(
+    figures: pl.DataFrame, year: str, procedure: str, service_areas: Sequence[str]
+) -> str:
+    """One table per service area: teams by quarter, with totals ('-' for none)."""
+    frame = rows(figures, "stage1_by_team", year=year, procedure=procedure)
+    parts: list[str] = []
+    for area in service_areas:
+        area_rows = frame.filter(pl.col("service_area") == area)
+        if area_rows.height == 0:
+            continue
+        wide = area_rows.pivot(on="quarter", index="team", values="n", aggregate_function="sum")
+        for quarter in ("Q1", "Q2", "Q3", "Q4"):
+            if quarter not in wide.columns:
+                wide = wide.with_columns(pl.lit(None, pl.Int64).alias(quarter))
+        wide = wide.select("team", "Q1", "Q2", "Q3", "Q4").with_columns(
+            pl.sum_horizontal("Q1", "Q2", "Q3", "Q4").alias("Total")
+        )
+        totals = wide.select(
+            pl.lit("Total").alias("team"), *[pl.col(c).sum() for c in wide.columns[1:]]
+        )
+        table = pl.concat([wide.sort("Total", descending=True), totals]).rename({"team": "Team"})
+        numbers = [c for c in table.columns if c != "Team"]
+        parts.append(f"**{area}**\n\n" + pipe_table(table, align_right=numbers))
+    return "\n\n".join(parts)
+
+
+def nature_tables(
+    figures: pl.DataFrame, year: str, procedure: str, service_areas: Sequence[str]
+) -> str:
+    """One table per service area: nature of complaint, number and share of the area."""
+    frame = rows(figures, "stage1_nature", year=year, procedure=procedure)
+    parts: list[str] = []
+    for area in service_areas:
+        area_rows = frame.filter(pl.col("service_area") == area).sort(
+            ["n", "category"], descending=[True, False]
+        )
+        if area_rows.height == 0:
+            continue
+        table = area_rows.select(
+            pl.col("category").alias("Nature of complaint"),
+            pl.col("n").alias("Number"),
+            percent_column("pct", "Percentage of the service area"),
+        )
+        numbers = ["Number", "Percentage of the service area"]
+        parts.append(f"**{area}**\n\n" + pipe_table(table, align_right=numbers))
+    return "\n\n".join(parts)
+
+
+def history_share_table(
+    figures: pl.DataFrame, table: str, year: str, procedure: str, order: Sequence[str]
+) -> str:
+    """Years as rows, categories as columns, whole-number percentages ('-' when none)."""
+    frame = (
+        rows(figures, table, procedure=procedure)
+        .filter(pl.col("year") <= year, pl.col("pct").is_not_null())
+        .with_columns(
+            pl.col("year").str.replace("-", "/").alias("Year"),
+            percent_column("pct", "shown"),
+        )
+    )
+    if frame.height == 0:
+        return ""
+    present = set(frame["category"].to_list())
+    columns = [c for c in order if c in present] + sorted(present - set(order))
+    wide = frame.pivot(on="category", index="Year", values="shown").sort("Year")
+    wide = wide.select("Year", *columns)
+    return pipe_table(wide, align_right=columns)
+
+
+def share_sentence(figures: pl.DataFrame, table: str, year: str, text: str, **dims: str) -> str:
+    """Fill ``{n}`` and ``{pct}`` of a sentence from one figures row."""
+    n = count(figures, table, year=year, **dims)
+    pct = share(figures, table, year=year, **dims)
+    return text.format(n=NOT_AVAILABLE if n is None else n, pct=percent(pct))
+
+
+def stage2_progression_table(figures: pl.DataFrame, year: str) -> str:
+    """Statutory Stage 2 investigations per year and the share of Stage 1 cases progressing."""
+    frame = (
+        rows(figures, "stage2_progression", procedure="statutory")
+        .filter(pl.col("year") <= year)
+        .sort("year")
+        .select(
+            pl.col("year").str.replace("-", "/").alias("Year"),
+            pl.col("n").alias("Stage 2 investigations"),
+            percent_column("pct", "Share of the year's Stage 1 complaints"),
+        )
+    )
+    return pipe_table(frame, align_right=frame.columns[1:])
+
+
+def service_count_table(
+    figures: pl.DataFrame, table: str, year: str, value_title: str, **dims: str
+) -> str:
+    """Service area and count, largest first."""
+    frame = (
+        rows(figures, table, year=year, **dims)
+        .sort(["n", "service_area"], descending=[True, False])
+        .select(pl.col("service_area").alias("Service area"), pl.col("n").alias(value_title))
+    )
+    return pipe_table(frame, align_right=[value_title])
+
+
+def grouped_list(frame: pl.DataFrame, group: str, text: str, order: Sequence[str]) -> str:
+    """Bulleted texts under a bold heading per group, groups in the given order."""
+    parts: list[str] = []
+    groups = [g for g in order if g in frame[group].to_list()]
+    groups += sorted(set(frame[group].drop_nulls().to_list()) - set(groups))
+    for name in groups:
+        items = frame.filter(pl.col(group) == name)[text].to_list()
+        bullets = "\n".join(f"- {item}" for item in items)
+        parts.append(f"**{name}**\n\n{bullets}")
+    return "\n\n".join(parts) if parts else "None this year."
+
+
+def lgo_decisions_table(lgo: pl.DataFrame) -> str:
+    """The Ombudsman's decisions: team, status, finding and the published summary."""
+    frame = lgo.sort("service_area", "team", "finding").select(
+        pl.col("team").alias("Team"),
+        pl.col("status").alias("Status"),
+        pl.col("finding").alias("Finding"),
+        pl.col("summary").fill_null("Not applicable").alias("Summary of the decision"),
+    )
+    return pipe_table(frame)
+
+
+def read_figures(path: str | Path) -> pl.DataFrame:
+    """Read ``figures.csv`` (or ``.parquet``) with the contract's column types."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        return pl.read_parquet(path)
+    text_columns = ["table", "year", "procedure", "service_area", "team", "category", "quarter"]
+    schema = {c: pl.String for c in text_columns} | {"n": pl.Int64, "pct": pl.Float64}
+    return pl.read_csv(path, schema_overrides=schema)
+
+
+def demote_headings(markdown: str, levels: int = 2) -> str:
+    """Push Markdown ATX headings down so included text nests under a report section."""
+    return "\n".join(
+        "#" * levels + line if line.startswith("#") else line for line in markdown.splitlines()
+    )
+
+
+def timescale_note(timescales: dict[str, Sequence[int]]) -> str:
+    """The Stage 1 time limits from the reference data, in words."""
+    parts = [
+        f"{procedure} complaints: "
+        + " and ".join(f"{limit} working days" for limit in limits)
+        + (" (the first is the usual target, the last the limit)" if len(limits) > 1 else "")
+        for procedure, limits in timescales.items()
+    ]
+    return "Stage 1 time limits used in this report: " + "; ".join(parts) + "."
+
+
+def validation_text(path: str | Path | None) -> str:
+    """The validation summary, nested under the appendix, or a note that there is none."""
+    if path and Path(path).is_file():
+        return demote_headings(Path(path).read_text(encoding="utf-8").strip())
+    return (
+        "The data quality summary is not available for this run: the report was produced "
+        "without the validation step."
+    )

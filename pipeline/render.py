@@ -1,0 +1,455 @@
+"""Execute the report notebook and render it to HTML and a tagged PDF.
+
+The notebook (``report/annual-report.ipynb``) is executed once with Papermill into the
+output folder; every output it makes is ``text/markdown``. Then one of two renderers turns
+that executed notebook into ``annual-report.html`` and ``annual-report.pdf``:
+
+- **Quarto**, when ``quarto`` is on PATH and the output folder lies inside the project
+  (the folder holding ``_quarto.yml``): ``quarto render <nb> --to html,typst``. Quarto does
+  not re-execute the notebook.
+- **pandoc + Typst** otherwise: nbconvert's Markdown exporter (inputs excluded) gives
+  Markdown with the raw HTML/Typst blocks; pandoc (pypandoc-binary) makes the standalone
+  HTML with the Vega bundle in its head, and ``pandoc -t typst`` plus the ``typst`` wheel
+  make a PDF/UA-1 document.
+
+Each output is written to a temporary name and renamed, so a failed render never leaves a
+half-written report. The renderer used is logged and returned for the run manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+
+from pipeline.narrative import display_year, pipe_table
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REPORT_NOTEBOOK = PROJECT_ROOT / "report" / "annual-report.ipynb"
+TEXT_DIR = PROJECT_ROOT / "report" / "text"
+REPORT_STEM = "annual-report"
+VEGA_HEAD = "vega-head.html"
+LANG = "en-GB"
+PAGE_CSS = """
+body { max-width: 62em; font-family: Arial, "Liberation Sans", Helvetica, sans-serif;
+       color: #0b0c0c; line-height: 1.5; }
+figure.chart { margin: 1.5em 0 0.5em 0; }
+.vega-chart { max-width: 100%; overflow-x: auto; }
+figcaption { font-size: 0.95em; color: #0b0c0c; }
+details { margin: 0.5em 0 1.5em 0; }
+summary { cursor: pointer; color: #1d70b8; text-decoration: underline; }
+summary:focus { outline: 3px solid #fd0; }
+table { border-collapse: collapse; margin: 0.5em 0 1em 0; }
+th, td { border: 1px solid #b1b4b6; padding: 0.25em 0.6em; text-align: left;
+         vertical-align: top; }
+caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+a { color: #1d70b8; }
+"""
+PACKAGES = (
+    "polars",
+    "altair",
+    "vl-convert-python",
+    "papermill",
+    "nbconvert",
+    "pypandoc-binary",
+    "typst",
+)
+
+
+class RenderError(RuntimeError):
+    """The report could not be produced; the message says why (and which record, if any)."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What the render wrote and which renderer wrote it."""
+
+    renderer: str
+    notebook: Path
+    outputs: dict[str, Path] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- renderer choice
+
+
+def quarto_path() -> str | None:
+    """The ``quarto`` executable on PATH, if any."""
+    return shutil.which("quarto")
+
+
+def quarto_version(executable: str) -> str:
+    """``quarto --version`` output."""
+    done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def pandoc_version() -> str:
+    """Version of the pandoc binary shipped with pypandoc-binary."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_version()
+
+
+def typst_version() -> str:
+    """Version of the ``typst`` Python wheel."""
+    return metadata.version("typst")
+
+
+def fallback_renderer_name() -> str:
+    """E.g. ``pandoc 3.9 + typst 0.15.2``."""
+    return f"pandoc {pandoc_version()} + typst {typst_version()}"
+
+
+def inside_project(path: Path) -> bool:
+    """True when ``path`` lies under the folder holding ``_quarto.yml``."""
+    return path.resolve().is_relative_to(PROJECT_ROOT)
+
+
+def choose_renderer(out_dir: Path) -> tuple[str, str]:
+    """("quarto", "quarto 1.x") when usable, else ("fallback", "pandoc ... + typst ...")."""
+    executable = quarto_path()
+    if executable and inside_project(out_dir):
+        return "quarto", f"quarto {quarto_version(executable)}"
+    if executable:
+        log.warning("%s is outside %s, so Quarto cannot see _quarto.yml", out_dir, PROJECT_ROOT)
+    return "fallback", fallback_renderer_name()
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, then rename."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def report_title(year: str) -> str:
+    """The document title (PDF/UA requires one)."""
+    return f"Children's services complaints and compliments: annual report {display_year(year)}"
+
+
+def write_vega_head(out_dir: Path) -> Path:
+    """Write the Vega/Vega-Lite/vega-embed bundle (and page styles) for the HTML head."""
+    import vl_convert as vlc
+
+    bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
+    path = out_dir / VEGA_HEAD
+    atomic_write_text(path, f"<style>{PAGE_CSS}</style>\n<script>\n{bundle}\n</script>\n")
+    return path
+
+
+# ---------------------------------------------------------------- execution
+
+
+def execute_notebook(out_dir: Path, parameters: dict[str, str], authority: str, year: str) -> Path:
+    """Run the report notebook with Papermill into ``out_dir`` and add the title block."""
+    import papermill as pm
+
+    target = out_dir / f"{REPORT_STEM}.ipynb"
+    tmp = out_dir / f".{REPORT_STEM}.running.ipynb"
+    try:
+        pm.execute_notebook(
+            str(REPORT_NOTEBOOK),
+            str(tmp),
+            parameters=parameters,
+            cwd=str(PROJECT_ROOT),
+            kernel_name="python3",
+            progress_bar=False,
+        )
+    except pm.PapermillExecutionError as error:
+        tmp.unlink(missing_ok=True)
+        raise RenderError(f"the report notebook stopped: {error.ename}: {error.evalue}") from None
+    notebook = nbformat.read(tmp, as_version=4)
+    notebook.cells.insert(0, front_matter_cell(authority, year))
+    nbformat.write(notebook, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def front_matter_cell(authority: str, year: str) -> nbformat.NotebookNode:
+    """A raw YAML cell giving Quarto the title, language and the Vega header include.
+
+    The include is set here, relative to the executed notebook, because Quarto resolves
+    paths in ``_quarto.yml`` against the project root while the output folder can vary.
+    """
+    text = "\n".join(
+        [
+            "---",
+            f"title: {json.dumps(report_title(year))}",
+            f"subtitle: {json.dumps(authority)}",
+            f"lang: {LANG}",
+            "format:",
+            "  html:",
+            f"    include-in-header: {VEGA_HEAD}",
+            "---",
+        ]
+    )
+    return nbformat.v4.new_raw_cell(text)
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def notebook_markdown(notebook: Path) -> str:
+    """Executed notebook -> Markdown (inputs excluded, raw blocks kept, front matter dropped)."""
+    from nbconvert import MarkdownExporter
+
+    exporter = MarkdownExporter(exclude_input=True, exclude_raw=True)
+    body, _resources = exporter.from_filename(str(notebook))
+    return body
+
+
+def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
+    """Standalone, self-contained HTML (the Vega bundle included once in the head)."""
+    import pypandoc
+
+    return pypandoc.convert_text(
+        markdown,
+        "html5",
+        format="markdown",
+        extra_args=[
+            "--standalone",
+            "--embed-resources",
+            "--toc",
+            "--toc-depth=2",
+            f"--include-in-header={out_dir / VEGA_HEAD}",
+            "--metadata",
+            f"lang={LANG}",
+            "--metadata",
+            f"title={title}",
+            "--metadata",
+            f"subtitle={subtitle}",
+            f"--resource-path={out_dir}",
+        ],
+        cworkdir=str(out_dir),
+    )
+
+
+def pandoc_typst(markdown: str, title: str, subtitle: str) -> str:
+    """Typst source with title, table of contents, A4 pages and page numbers."""
+    import pypandoc
+
+    return pypandoc.convert_text(
+        markdown,
+        "typst",
+        format="markdown",
+        extra_args=[
+            "--standalone",
+            "--toc",
+            "--variable=toc-depth=2",
+            "--variable=page-numbering=1",
+            "--variable=papersize=a4",
+            "--variable=margin.x=2.2cm",
+            "--variable=margin.y=2.4cm",
+            "--variable=mainfont=Liberation Sans",
+            "--variable=fontsize=10.5pt",
+            "--metadata",
+            f"lang={LANG}",
+            "--metadata",
+            f"title={title}",
+            "--metadata",
+            f"subtitle={subtitle}",
+        ],
+    )
+
+
+def compile_pdf(typst_source: str, out_dir: Path, target: Path) -> None:
+    """Compile Typst source to a tagged PDF/UA-1 file (atomically)."""
+    import typst
+
+    source = out_dir / f".{REPORT_STEM}.typ"
+    tmp = out_dir / f".{REPORT_STEM}.pdf.tmp"
+    source.write_text(typst_source, encoding="utf-8")
+    try:
+        typst.compile(str(source), output=str(tmp), root=str(out_dir), pdf_standards=["ua-1"])
+    except Exception as error:  # typst.TypstError carries the diagnostic
+        tmp.unlink(missing_ok=True)
+        raise RenderError(f"Typst could not make the PDF: {error}") from error
+    finally:
+        source.unlink(missing_ok=True)
+    os.replace(tmp, target)
+
+
+def render_fallback(
+    notebook: Path, out_dir: Path, formats: tuple[str, ...], title: str, subtitle: str
+) -> tuple[dict[str, Path], dict[str, float]]:
+    """pandoc (+ Typst) from the executed notebook's Markdown."""
+    markdown = notebook_markdown(notebook)
+    outputs: dict[str, Path] = {}
+    seconds: dict[str, float] = {}
+    if "html" in formats:
+        started = time.perf_counter()
+        target = out_dir / f"{REPORT_STEM}.html"
+        atomic_write_text(target, pandoc_html(markdown, out_dir, title, subtitle))
+        outputs["html"], seconds["html"] = target, time.perf_counter() - started
+    if "pdf" in formats:
+        started = time.perf_counter()
+        target = out_dir / f"{REPORT_STEM}.pdf"
+        compile_pdf(pandoc_typst(markdown, title, subtitle), out_dir, target)
+        outputs["pdf"], seconds["pdf"] = target, time.perf_counter() - started
+    return outputs, seconds
+
+
+def render_quarto(
+    executable: str, notebook: Path, out_dir: Path, formats: tuple[str, ...]
+) -> tuple[dict[str, Path], dict[str, float]]:
+    """``quarto render`` of a copy of the executed notebook, outputs renamed into place."""
+    staging = out_dir / f"{REPORT_STEM}-render.ipynb"
+    shutil.copyfile(notebook, staging)
+    to = ",".join("typst" if f == "pdf" else f for f in formats)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [executable, "render", str(staging), "--to", to],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    staging.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RenderError(f"quarto render failed:\n{done.stderr[-4000:]}")
+    outputs: dict[str, Path] = {}
+    for fmt in formats:
+        produced = out_dir / f"{REPORT_STEM}-render.{fmt}"
+        if not produced.is_file():
+            raise RenderError(f"quarto render did not write {produced.name}")
+        target = out_dir / f"{REPORT_STEM}.{fmt}"
+        os.replace(produced, target)
+        outputs[fmt] = target
+    return outputs, {"quarto": time.perf_counter() - started}
+
+
+# ---------------------------------------------------------------- the entry point
+
+
+def render_report(
+    year: str,
+    figures: str | Path,
+    validation_summary: str | Path | None,
+    reference: str | Path,
+    raw_dir: str | Path,
+    out_dir: str | Path,
+    formats: tuple[str, ...] = ("html", "pdf"),
+) -> RenderResult:
+    """Execute the report notebook for ``year`` and write ``annual-report.{html,pdf}``."""
+    from pipeline.reference import load_reference
+
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    unknown = set(formats) - {"html", "pdf"}
+    if unknown:
+        raise RenderError(f"unknown output format(s): {', '.join(sorted(unknown))}")
+    kind, renderer = choose_renderer(out_dir)
+    authority = load_reference(reference).authority
+    parameters = {
+        "year": year,
+        "figures": str(Path(figures).resolve()),
+        "validation_summary": str(Path(validation_summary).resolve()) if validation_summary else "",
+        "reference": str(Path(reference).resolve()),
+        "raw_dir": str(Path(raw_dir).resolve()),
+        "out_dir": str(out_dir),
+        "text_dir": str(TEXT_DIR),
+        "renderer": renderer,
+    }
+    started = time.perf_counter()
+    write_vega_head(out_dir)
+    notebook = execute_notebook(out_dir, parameters, authority, year)
+    seconds = {"execute": time.perf_counter() - started}
+    if kind == "quarto":
+        outputs, timings = render_quarto(quarto_path() or "quarto", notebook, out_dir, formats)
+    else:
+        outputs, timings = render_fallback(
+            notebook, out_dir, formats, report_title(year), authority
+        )
+    seconds.update(timings)
+    log.info("Rendered %s with %s", ", ".join(str(p) for p in outputs.values()), renderer)
+    return RenderResult(renderer, notebook, outputs, seconds)
+
+
+# ---------------------------------------------------------------- provenance appendix
+
+
+def package_versions() -> dict[str, str]:
+    """Python and the versions of the packages that shape the report."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def input_files(
+    figures: str | Path, reference: str | Path, raw_dir: str | Path, validation: str | Path | None
+) -> list[Path]:
+    """Every input file the report read, in a stable order."""
+    files = [Path(figures), Path(reference)]
+    raw = Path(raw_dir)
+    if raw.is_dir():
+        files += sorted(p for p in raw.iterdir() if p.is_file())
+    if validation and Path(validation).is_file():
+        files.append(Path(validation))
+    return [f for f in files if f.is_file()]
+
+
+def _flatten(value: object, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        pairs: list[tuple[str, str]] = []
+        for key, inner in value.items():
+            pairs += _flatten(
+                inner, f"{prefix}{key}." if isinstance(inner, dict) else f"{prefix}{key}"
+            )
+        return pairs
+    if isinstance(value, list):
+        return [(prefix.rstrip("."), ", ".join(str(v) for v in value))]
+    return [(prefix.rstrip("."), str(value))]
+
+
+def provenance_markdown(
+    out_dir: str | Path,
+    figures: str | Path,
+    reference: str | Path,
+    raw_dir: str | Path,
+    validation_summary: str | Path | None,
+    renderer: str,
+) -> str:
+    """The provenance appendix: the run manifest if there is one, else what can be computed."""
+    import polars as pl
+
+    manifest = Path(out_dir) / "manifest.json"
+    if manifest.is_file():
+        pairs = _flatten(json.loads(manifest.read_text(encoding="utf-8")))
+        table = pl.DataFrame(pairs, schema=["Item", "Value"], orient="row")
+        return "From the run manifest (`manifest.json`):\n\n" + pipe_table(table)
+    files = input_files(figures, reference, raw_dir, validation_summary)
+    hashes = pl.DataFrame(
+        [(f.name, sha256(f)) for f in files], schema=["Input file", "SHA-256"], orient="row"
+    )
+    versions = pl.DataFrame(
+        list(package_versions().items()), schema=["Software", "Version"], orient="row"
+    )
+    return (
+        f"Rendered with: {renderer or 'not recorded'}.\n\n"
+        "Input files and their SHA-256 checksums:\n\n"
+        f"{pipe_table(hashes)}\n\nSoftware versions:\n\n{pipe_table(versions)}"
+    )
