@@ -11,8 +11,8 @@ Colour follows the UK Government Analysis Function categorical palette, used in 
 WCAG contrast ratios between neighbours in that order are 3.24, 3.09, 3.23, 3.59 and 3.52,
 so any two colours used next to each other meet 3:1 (``contrast_ratio`` checks it; each
 colour also has at least 3:1 against the white background). Colour is never the only cue:
-bars carry their values as text, lines are labelled directly at their ends, and
-categories keep a fixed order.
+bars carry their values as text, small multiples are titled by year, the Ombudsman
+chart names fault findings in its legend and categories keep a fixed order.
 """
 
 from __future__ import annotations
@@ -313,30 +313,23 @@ def stage1_by_quarter(figures: pl.DataFrame, year: str, procedure: str) -> Repor
     headline = f"{label} Stage 1 complaints: {change_text} on {previous}"
     years = frame["Year"].unique().sort().to_list()
     subtitle = f"Complaints received each quarter, {years[0]} to {years[-1]}"
-    colours = alt.Scale(domain=years, range=list(PALETTE[: len(years)]))
-    base = alt.Chart(frame).encode(
-        x=alt.X(
-            "quarter:O",
-            sort=list(QUARTERS),
-            title="Quarter of the year",
-            axis=alt.Axis(labelAngle=0),
-        ),
+    base = alt.Chart().encode(
+        x=alt.X("quarter:O", sort=list(QUARTERS), title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("n:Q", title="Complaints received", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("Year:N", scale=colours, legend=None),
         tooltip=[
             "Year:N",
             alt.Tooltip("quarter:N", title="Quarter"),
             alt.Tooltip("n:Q", title="Complaints"),
         ],
     )
-    lines = base.mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
-    ends = (
-        base.transform_filter(alt.datum.quarter == QUARTERS[-1])
-        .mark_text(align="left", dx=8, fontWeight="bold")
-        .encode(text="Year:N")
-    )
-    chart = (lines + ends).properties(
-        width=WIDTH - 120, height=260, title=alt.Title(headline, subtitle=subtitle)
+    bars = base.mark_bar(color=PALETTE[0])
+    labels = base.mark_text(baseline="bottom", dy=-3).encode(text="n:Q")
+    panel_width = max(70, (WIDTH - 80) // len(years) - 12)
+    chart = (
+        alt.layer(bars, labels, data=frame)
+        .properties(width=panel_width, height=200)
+        .facet(column=alt.Column("Year:N", title=None, header=alt.Header(labelFontSize=13)))
+        .properties(title=alt.Title(headline, subtitle=subtitle))
     )
     table = frame.pivot(on="quarter", index="Year", values="n").select(
         "Year", *[q for q in QUARTERS if q in frame["quarter"].to_list()]
@@ -349,8 +342,8 @@ def stage1_by_quarter(figures: pl.DataFrame, year: str, procedure: str) -> Repor
         for r in table.iter_rows(named=True)
     )
     alt_text = (
-        f"Line chart of {procedure} Stage 1 complaints received each quarter, one labelled "
-        f"line per year from {years[0]} to {years[-1]}."
+        f"Bar charts of {procedure} Stage 1 complaints received each quarter, one panel "
+        f"per year from {years[0]} to {years[-1]}, each bar labelled with its number."
     )
     return ReportChart(
         f"stage1-quarter-{procedure}",
@@ -611,7 +604,7 @@ def chart_markdown(chart: ReportChart, out_dir: Path | str) -> str:
     svg = write_svg(chart, out_dir / "charts")
     relative = svg.relative_to(out_dir).as_posix()
     spec = json.dumps(chart.spec()).replace("</", "<\\/")
-    caption = f"{chart.title}. {chart.subtitle}."
+    caption = f"{chart.subtitle}."
     table_caption = f"Data for the chart: {chart.subtitle}"
     html = (
         f'<figure class="chart" id="fig-{chart.id}">\n'

@@ -263,6 +263,7 @@ def pandoc_typst(markdown: str, title: str, subtitle: str) -> str:
             "--variable=margin.y=2.4cm",
             "--variable=mainfont=Liberation Sans",
             "--variable=fontsize=10.5pt",
+            "--variable=include-before=#set par(justify: false)\n#set text(hyphenate: false)",
             "--metadata",
             f"lang={LANG}",
             "--metadata",
