@@ -213,8 +213,11 @@ def _context(docs_dir: Path):
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    for site in context.get_site_names():
+    for site in context.get_site_names():  # the ephemeral context's own temp site
+        backend = context.variables.data_docs_sites[site].get("store_backend", {})
         context.delete_data_docs_site(site)
+        if backend.get("base_directory"):
+            shutil.rmtree(backend["base_directory"], ignore_errors=True)
     context.add_data_docs_site(
         "validation",
         {
