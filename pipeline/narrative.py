@@ -214,6 +214,7 @@ def team_quarter_tables(
         )
         table = pl.concat([wide.sort("Total", descending=True), totals]).rename({"team": "Team"})
         numbers = [c for c in table.columns if c != "Team"]
+        table = table.with_columns(pl.col(numbers).replace(0, None))  # none shown as a dash
         parts.append(f"**{area}**\n\n" + pipe_table(table, align_right=numbers))
     return "\n\n".join(parts)
 

@@ -1,0 +1,132 @@
+"""Charts: theme, colour contrast, titles from the figures and the two-format output."""
+
+import itertools
+import json
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import pytest
+
+from pipeline import charts
+from pipeline.narrative import read_figures
+from pipeline.reference import ESCALATION_FINDINGS, OUTCOMES, load_reference
+
+ROOT = Path(__file__).parent.parent
+YEAR = "2016-17"
+
+
+@pytest.fixture(scope="module")
+def figures() -> pl.DataFrame:
+    return read_figures(Path(__file__).parent / "fixtures" / "figures.csv")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference(ROOT / "data" / "reference" / "authority.yml")
+
+
+def all_charts(figures, reference) -> list[charts.ReportChart]:
+    built = [
+        charts.total_feedback(figures, YEAR),
+        charts.duty_by_category(figures, YEAR),
+        charts.duty_by_year(figures, YEAR),
+        charts.lgo_findings(figures, YEAR),
+        charts.compliments_by_service(figures, YEAR, reference.service_area_names),
+    ]
+    for procedure in ("statutory", "corporate"):
+        built += [
+            charts.stage1_by_quarter(figures, YEAR, procedure),
+            charts.stage1_nature(figures, YEAR, procedure),
+            charts.stage1_outcomes(figures, YEAR, procedure, OUTCOMES),
+            charts.stage1_timescales(figures, YEAR, procedure, reference.bands(procedure)),
+            charts.stage1_remedies(figures, YEAR, procedure),
+            charts.stage2_by_team(figures, YEAR, procedure),
+            charts.stage2_findings(figures, YEAR, procedure, ESCALATION_FINDINGS),
+        ]
+    return built
+
+
+def test_analysis_function_theme_is_registered_and_active():
+    assert alt.theme.active == "analysis_function"
+    config = charts.analysis_function_theme()["config"]
+    assert config["range"]["category"] == list(charts.PALETTE)
+    spec = alt.Chart(pl.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q").to_dict()
+    assert spec["config"]["range"]["category"][0] == "#12436D"
+
+
+def test_neighbouring_palette_colours_have_three_to_one_contrast():
+    ratios = [charts.contrast_ratio(a, b) for a, b in itertools.pairwise(charts.PALETTE)]
+    assert min(ratios) >= 3.0
+    assert all(charts.contrast_ratio(c, "#FFFFFF") >= 3.0 for c in charts.PALETTE)
+
+
+def test_contrast_ratio_known_values():
+    assert charts.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert charts.contrast_ratio("#12436D", "#28A197") == pytest.approx(3.24, abs=0.01)
+
+
+def test_every_chart_has_alt_text_description_table_and_tooltips(figures, reference):
+    built = all_charts(figures, reference)
+    assert len(built) == 19 and all(built)
+    assert len({c.id for c in built}) == len(built)
+    for chart in built:
+        assert chart.alt_text and chart.description and chart.table.height > 0
+        spec = json.dumps(chart.spec())
+        assert '"tooltip"' in spec
+        assert chart.spec()["description"] == chart.alt_text
+
+
+def test_headlines_state_the_message_from_the_figures(figures, reference):
+    by_id = {c.id: c for c in all_charts(figures, reference)}
+    assert by_id["stage1-quarter-statutory"].title == (
+        "Statutory Stage 1 complaints: an increase of 30% on 2015/16"
+    )
+    assert by_id["stage1-timescale-statutory"].title.startswith(
+        "57% of statutory Stage 1 complaints were answered within 20 working days"
+    )
+    assert by_id["lgo-findings"].title == "The Ombudsman found fault in 16% of its decisions"
+    assert by_id["stage1-remedy-statutory"].title.startswith("Explanation was given on 80%")
+
+
+def test_chart_tables_carry_the_figures_unchanged(figures, reference):
+    by_id = {c.id: c for c in all_charts(figures, reference)}
+    total = dict(by_id["total-feedback"].table.select("Type of feedback", "Number").iter_rows())
+    assert total["Statutory Stage 1"] == 91 and total["Corporate Stage 1"] == 132
+    assert total["Duty Matters"] == 210 and total["Compliments"] == 195
+    quarters = by_id["stage1-quarter-statutory"].table.filter(pl.col("Year") == "2016/17")
+    assert quarters.row(0) == ("2016/17", 40, 23, 15, 13, 91)
+    outcome = by_id["stage1-outcome-statutory"].table
+    assert outcome["Outcome"].to_list()[:3] == ["Upheld", "Partially Upheld", "Not Upheld"]
+    assert outcome.filter(pl.col("Outcome") == "Complaint Withdrawn")["Percentage"][0] == "3%"
+
+
+def test_chart_data_is_the_figures_rows(figures, reference):
+    chart = charts.duty_by_category(figures, YEAR)
+    spec = chart.spec()
+    values = next(iter(spec["datasets"].values()))
+    assert sum(v["n"] for v in values) == 210
+    assert {v["category"] for v in values} == set(reference.duty_categories)
+
+
+def test_missing_table_gives_no_chart(figures):
+    assert (
+        charts.duty_by_category(figures.filter(pl.col("table") != "duty_by_category"), YEAR) is None
+    )
+
+
+def test_chart_markdown_serves_html_and_typst(figures, tmp_path):
+    chart = charts.lgo_findings(figures, YEAR)
+    markdown = charts.chart_markdown(chart, tmp_path)
+    svg = tmp_path / "charts" / "lgo-findings.svg"
+    assert svg.is_file() and svg.read_text(encoding="utf-8").startswith("<svg")
+    assert "```{=html}" in markdown and "```{=typst}" in markdown
+    assert 'vegaEmbed("#vis-lgo-findings"' in markdown
+    assert '"tooltip": true' in markdown
+    assert 'image("charts/lgo-findings.svg"' in markdown and 'alt: "Bar chart' in markdown
+    assert "<details>" in markdown and "#table(" in markdown
+    assert "</script" not in markdown.split("<script>", 1)[1].split("</script>", 1)[0]
+
+
+def test_typst_content_escapes_markup():
+    assert charts.typst_content("2016/17 #1 [a]") == "2016\\/17 \\#1 \\[a\\]"
