@@ -262,16 +262,23 @@ def stage1_within_timescale(banded: pl.DataFrame, reference: Reference) -> pl.Da
 
 def stage1_remedy(extracts: Extracts) -> pl.DataFrame:
     """Stage 1 cases given each remedy, as a share of the procedure's cases."""
-    cases = extracts.complaints.select("case_ref", "procedure")
-    totals = count_by(cases, "procedure").rename({"n": "total"})
-    with_remedy = (
-        extracts.remedies.select("case_ref", "remedy")
-        .unique()
+    cases = extracts.complaints.lazy().select("case_ref", "procedure")
+    totals = cases.group_by("procedure").agg(pl.len().alias("total"))
+    counts = (
+        extracts.remedies.lazy()
         .join(cases, on="case_ref", how="inner")
+        .group_by("procedure", "remedy")
+        .agg(pl.col("case_ref").n_unique().alias("n"))
     )
-    counts = count_by(with_remedy, "procedure", "remedy").join(totals, on="procedure")
-    return counts.with_columns(percent_of(pl.col("total")).alias("pct")).select(
-        "procedure", pl.col("remedy").alias("category"), "n", "pct"
+    return (
+        counts.join(totals, on="procedure")
+        .select(
+            "procedure",
+            pl.col("remedy").alias("category"),
+            "n",
+            percent_of(pl.col("total")).alias("pct"),
+        )
+        .collect()
     )
 
 
@@ -537,7 +544,7 @@ def build_figures(
     from pipeline.reference import load_reference
 
     reference = load_reference(reference_path)
-    extracts = load_extracts(raw_dir, reference, year)
+    extracts = load_extracts(raw_dir, reference, year, free_text=False)
     figures = compute_figures(extracts, reference, year, load_history(history_dir))
     write_figures(figures, out_dir)
     return figures

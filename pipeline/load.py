@@ -37,6 +37,11 @@ EXTRACT_STEMS: tuple[str, ...] = (
     "compliments",
 )
 OPTIONAL_FILES: tuple[str, ...] = ("remedies", "recommendations")
+FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "compliments": ("text",),
+    "lgo": ("summary",),
+    "recommendations": ("action",),
+}
 HEADER_ONLY_NOT_ALLOWED: tuple[str, ...] = ("complaints",)
 
 
@@ -108,8 +113,6 @@ POLARS_TYPES: dict[str, pl.DataType] = {
     "int": pl.Int64(),
     "bool": pl.Boolean(),
 }
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 
@@ -146,34 +149,54 @@ def find_extract(raw_dir: Path, stem: str) -> Path | None:
     return found[0] if found else None
 
 
-def _read_csv_text(path: Path) -> pl.DataFrame:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(str(path), "the file is empty (no header row)")
+def _not_utf8_error(path: Path, raw: bytes) -> InputError:
+    """Locate the first byte that is not UTF-8 and describe it."""
     try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n")  # 0 = header line
-        raise InputError(
+        return InputError(
             str(path),
             "text is not UTF-8 (save the file as 'CSV UTF-8')",
             row=line if line > 0 else None,
             value=raw[exc.start : exc.end + 8].decode("latin-1"),
-        ) from None
+        )
+    return InputError(str(path), "text is not UTF-8 (save the file as 'CSV UTF-8')")
+
+
+def _header_name(column: str) -> str:
+    return column.strip().lower().lstrip("\ufeff")
+
+
+def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Read a CSV file as text columns, leaving out the columns named in ``skip``."""
+    with path.open("rb") as handle:
+        start = handle.read(4096)
+    if not start.strip():
+        raise InputError(str(path), "the file is empty (no header row)")
     try:
+        columns = None
+        if skip:
+            header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+            columns = [c for c in header if _header_name(c) not in skip]
         frame = pl.read_csv(
-            text.encode("utf-8"),
+            path,
+            columns=columns,
             infer_schema=False,
-            ignore_errors=False,
             raise_if_empty=True,
             truncate_ragged_lines=False,
         )
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower():
+            raise _not_utf8_error(path, path.read_bytes()) from None
+        raise InputError(str(path), f"not a readable CSV file: {exc}".splitlines()[0]) from None
     except pl.exceptions.PolarsError as exc:
         raise InputError(str(path), f"not a readable CSV file: {exc}".splitlines()[0]) from None
     return frame.with_row_index(ROW, offset=1)
 
 
-def _read_xlsx_text(path: Path) -> pl.DataFrame:
+def _read_xlsx_text(path: Path, skip: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Read the first sheet of an XLSX file as text columns (``skip`` is not used)."""
     try:
         frame = pl.read_excel(path, sheet_id=1, engine="calamine", infer_schema_length=0)
     except Exception as exc:  # fastexcel raises its own error types
@@ -187,12 +210,15 @@ def _read_xlsx_text(path: Path) -> pl.DataFrame:
 
 
 def _normalise_header(frame: pl.DataFrame) -> pl.DataFrame:
-    renamed = {c: c.strip().lower().lstrip("\ufeff") for c in frame.columns if c != ROW}
+    renamed = {c: _header_name(c) for c in frame.columns if c != ROW}
     return frame.rename(renamed)
 
 
-def _check_columns(frame: pl.DataFrame, spec: ExtractSpec, file: str) -> None:
-    missing = [c for c in spec.columns if c not in frame.columns and c not in spec.optional]
+def _check_columns(
+    frame: pl.DataFrame, spec: ExtractSpec, file: str, skipped: tuple[str, ...] = ()
+) -> None:
+    absent_allowed = (*spec.optional, *skipped)
+    missing = [c for c in spec.columns if c not in frame.columns and c not in absent_allowed]
     if missing:
         raise InputError(
             file, "required column missing from the header row", column=", ".join(missing)
@@ -213,22 +239,13 @@ def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
     return frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in spec.columns))
 
 
-def _first_bad(frame: pl.DataFrame, column: str, parsed: pl.Expr) -> tuple[int, str] | None:
-    bad = frame.filter(pl.col(column).is_not_null() & parsed.is_null()).head(1)
-    if bad.is_empty():
-        return None
-    return bad[ROW][0], bad[column][0]
-
-
 def _date_expr(column: str) -> pl.Expr:
+    """ISO ``YYYY-MM-DD`` or UK ``DD/MM/YYYY``; anything else (US order too) is null."""
     text = pl.col(column)
-    iso = pl.when(text.str.contains(ISO_DATE)).then(
-        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    return pl.coalesce(
+        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
     )
-    uk = pl.when(text.str.contains(UK_DATE)).then(
-        text.str.strptime(pl.Date, "%d/%m/%Y", strict=False)
-    )
-    return pl.coalesce(iso, uk)
 
 
 def _int_expr(column: str) -> pl.Expr:
@@ -256,16 +273,16 @@ TYPE_HINTS = {
 
 def _typed(frame: pl.DataFrame, spec: ExtractSpec, file: str) -> pl.DataFrame:
     """Parse dates, whole numbers and booleans; the first unparseable cell is an error."""
-    parsed = {}
-    for column, kind in spec.columns.items():
-        if kind == "text":
-            continue
-        expr = TYPE_PARSERS[kind](column)
-        bad = _first_bad(frame, column, expr)
-        if bad is not None:
-            raise InputError(file, TYPE_HINTS[kind], row=bad[0], column=column, value=bad[1])
-        parsed[column] = expr
-    return frame.with_columns(expr.alias(c) for c, expr in parsed.items())
+    kinds = {c: k for c, k in spec.columns.items() if k != "text"}
+    parsed = frame.with_columns(TYPE_PARSERS[k](c).alias(f"_parsed_{c}") for c, k in kinds.items())
+    for column, kind in kinds.items():
+        bad = parsed.filter(pl.col(column).is_not_null() & pl.col(f"_parsed_{column}").is_null())
+        if bad.height:
+            row, value = bad.row(0, named=True)[ROW], bad[column][0]
+            raise InputError(file, TYPE_HINTS[kind], row=row, column=column, value=value)
+    return parsed.with_columns(pl.col(f"_parsed_{c}").alias(c) for c in kinds).drop(
+        f"_parsed_{c}" for c in kinds
+    )
 
 
 def _canonical(column: str, spellings: Mapping[str, str]) -> pl.Expr:
@@ -295,30 +312,29 @@ def _canonical_teams(frame: pl.DataFrame, reference: Reference) -> pl.DataFrame:
     if "service_area" not in frame.columns:
         return frame
     frame = frame.with_columns(_canonical("service_area", reference.service_area_spellings()))
-    pairs = reference.team_spellings()
-    lookup = pl.DataFrame(
-        {
-            "service_area": [area for area, _ in pairs],
-            "_team_key": [spelling for _, spelling in pairs],
-            "_team_canonical": list(pairs.values()),
-        }
-    )
-    return (
-        frame.with_columns(pl.col("team").str.to_lowercase().alias("_team_key"))
-        .join(lookup, on=["service_area", "_team_key"], how="left", maintain_order="left")
-        .with_columns(pl.coalesce("_team_canonical", "team").alias("team"))
-        .drop("_team_key", "_team_canonical")
-    )
+    spellings = reference.team_spellings().items()
+    lookup = {f"{area}\x1f{spelling}": team for (area, spelling), team in spellings}
+    key = pl.concat_str(pl.col("service_area"), pl.col("team").str.to_lowercase(), separator="\x1f")
+    team = key.replace_strict(lookup, default=pl.col("team"), return_dtype=pl.String)
+    return frame.with_columns(team.alias("team"))
 
 
-def read_extract(path: str | Path, stem: str, reference: Reference) -> pl.DataFrame:
-    """Load one extract file into a typed frame with canonical spellings."""
+def read_extract(
+    path: str | Path, stem: str, reference: Reference, *, free_text: bool = True
+) -> pl.DataFrame:
+    """Load one extract file into a typed frame with canonical spellings.
+
+    With ``free_text=False`` the free-text columns (compliment texts, Ombudsman
+    summaries, recommended actions) are not read and come back empty: figures do not
+    need them, and on large extracts they are most of the bytes.
+    """
     path = Path(path)
     spec = SPECS[stem]
     file = str(path)
+    skip = () if free_text else FREE_TEXT_COLUMNS.get(stem, ())
     reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
-    frame = _normalise_header(reader(path))
-    _check_columns(frame, spec, file)
+    frame = _normalise_header(reader(path, skip)).drop(skip, strict=False)
+    _check_columns(frame, spec, file, skip)
     frame = _trimmed(frame, spec)
     if stem in HEADER_ONLY_NOT_ALLOWED and frame.is_empty():
         raise InputError(file, "the file has a header but no data rows")
@@ -337,11 +353,18 @@ def empty_extract(stem: str) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-def load_extracts(raw_dir: str | Path, reference: Reference, year: str = "2016-17") -> Extracts:
+def load_extracts(
+    raw_dir: str | Path,
+    reference: Reference,
+    year: str = "2016-17",
+    *,
+    free_text: bool = True,
+) -> Extracts:
     """Load all eight extracts of a year from ``raw_dir``.
 
     ``year`` is accepted for symmetry with the other steps; rules that depend on it
-    (dates inside the year) are checked by validation, not here.
+    (dates inside the year) are checked by validation, not here. ``free_text=False``
+    skips the free-text columns (see :func:`read_extract`).
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -358,5 +381,5 @@ def load_extracts(raw_dir: str | Path, reference: Reference, year: str = "2016-1
                 )
             frames[stem] = empty_extract(stem)
         else:
-            frames[stem] = read_extract(path, stem, reference)
+            frames[stem] = read_extract(path, stem, reference, free_text=free_text)
     return Extracts(**frames, files=files)
