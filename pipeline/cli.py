@@ -119,7 +119,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
     """Write the calibrated sample or a large random extract."""
     from pipeline.synth import synthesise
 
-    paths = synthesise(Path(args.out), year=args.year, cases=args.cases, seed=args.seed)
+    try:
+        paths = synthesise(Path(args.out), year=args.year, cases=args.cases, seed=args.seed)
+    except ValueError as exc:
+        fail(f"synth: {exc}")
+        return EXIT_CRASH
     say(f"synth: wrote {len(paths)} files into {args.out}")
     return EXIT_OK
 
@@ -151,6 +155,63 @@ def cmd_render(args: argparse.Namespace) -> int:
         formats=tuple(args.to.split(",")),
     )
     say(f"render: {result}")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate, compute, report and render in one go, or reuse an unchanged build."""
+    from rich.console import Console
+
+    from pipeline.build import BuildFailed, BuildOptions, leftovers, run_build
+
+    console = Console(highlight=False)
+    options = BuildOptions(
+        year=args.year,
+        raw=Path(args.raw or default_raw(args.year)),
+        reference=Path(args.reference),
+        history=Path(args.history),
+        out=Path(args.out or default_out(args.year)),
+        formats=tuple(f.strip() for f in args.to.split(",") if f.strip()),
+        force=args.force,
+    )
+    console.print(f"[bold]Building the {args.year} report[/] into {options.out}")
+
+    def progress(step: str, seconds: float) -> None:
+        console.print(f"  [green]done[/] {step:<9} {seconds:6.1f} s")
+
+    try:
+        with console.status("working: validate -> figures -> report -> render"):
+            outcome = run_build(options, progress)
+    except BuildFailed as exc:
+        fail(f"build stopped at {exc}")
+        kept = leftovers(options.out)
+        if kept:
+            fail(f"work in progress kept for inspection in {kept[-1]}")
+        fail(f"the previous report in {options.out} (if any) is untouched")
+        return exc.status
+    if outcome.reused:
+        console.print(
+            "Nothing has changed since the last build (same inputs, code and "
+            "parameters): reusing it. Use --force to rebuild."
+        )
+    else:
+        console.print(f"Rendered with {outcome.renderer}.")
+    for fmt, path in outcome.outputs.items():
+        console.print(f"  {fmt.upper():<4} {path}")
+    return EXIT_OK
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    """Copy a year's figures into the history folder for next year's comparisons."""
+    from pipeline.build import archive_year
+
+    figures = Path(args.figures or default_out(args.year) / "figures.csv")
+    try:
+        target = archive_year(args.year, figures, Path(args.history), force=args.force)
+    except FileExistsError as exc:
+        fail(str(exc))
+        return EXIT_CRASH
+    say(f"archive: {args.year} figures copied to {target}")
     return EXIT_OK
 
 
@@ -206,6 +267,18 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--cases", type=int, help="random extract with this many complaints")
     synth.add_argument("--seed", type=int, default=1, help="random seed (with --cases)")
     synth.set_defaults(run=cmd_synth)
+    build = sub.add_parser("build", help="validate, compute, report and render in one go")
+    add_year_options(build, history=True)
+    build.add_argument("--to", default="html,pdf", help="formats: html, pdf or html,pdf")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.set_defaults(run=cmd_build)
+
+    archive = sub.add_parser("archive", help="keep a year's figures for next year's report")
+    archive.add_argument("--year", required=True, help="the year to archive, e.g. 2016-17")
+    archive.add_argument("--figures", help="figures.csv (default build/<year>/figures.csv)")
+    archive.add_argument("--history", default=DEFAULT_HISTORY, help="history folder")
+    archive.add_argument("--force", action="store_true", help="replace an archived year")
+    archive.set_defaults(run=cmd_archive)
     return parser
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import papermill
+from jupyter_client.manager import KernelManager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +24,27 @@ class NotebookFailed(Exception):
         self.ename = ename
         self.evalue = evalue
         super().__init__(f"{notebook.name} failed: {ename}: {evalue} (executed copy: {kept})")
+
+
+@cache
+def _socket_dir() -> str:
+    """A private folder for the kernels' IPC sockets, removed when the process ends."""
+    folder = tempfile.mkdtemp(prefix="complaints-report-kernels-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+class LocalKernelManager(KernelManager):
+    """Talks to the kernel over local IPC sockets instead of TCP ports.
+
+    Nothing listens on the network, and the kernel has no reason to warn about
+    unencrypted TCP traffic.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self.ip = os.path.join(_socket_dir(), "kernel")
 
 
 def project_path(relative: str) -> Path:
@@ -46,6 +71,7 @@ def execute_notebook(source: Path, dest: Path, parameters: dict[str, object]) ->
             kernel_name="python3",
             progress_bar=False,
             cwd=str(PROJECT_ROOT),
+            kernel_manager_class=LocalKernelManager,
         )
     except papermill.PapermillExecutionError as exc:
         failed = dest.with_name(f"{dest.stem}.failed.ipynb")
