@@ -18,6 +18,7 @@ chart names fault findings in its legend and categories keep a fixed order.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ GRID_COLOUR = "#D9D9D9"
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 WIDTH = 520
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
+LABEL_WRAP = 44  # characters per line of an axis label
 
 
 @alt.theme.register("analysis_function", enable=True)
@@ -73,7 +75,7 @@ def analysis_function_theme() -> alt.theme.ThemeConfig:
                 "gridColor": GRID_COLOUR,
                 "domainColor": "#6F777B",
                 "tickColor": "#6F777B",
-                "labelLimit": 260,
+                "labelLimit": 320,
             },
             "legend": {
                 "labelFontSize": 12,
@@ -121,6 +123,11 @@ class ReportChart:
 # ---------------------------------------------------------------- building blocks
 
 
+def chart_title(headline: str, subtitle: str) -> alt.Title:
+    """Headline and subtitle wrapped so a long title never widens the chart."""
+    return alt.Title(textwrap.wrap(headline, 64), subtitle=textwrap.wrap(subtitle, 80))
+
+
 def _with_labels(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``label``: "64" or "64 (30%)" when a percentage is known."""
     shown = percent_column("pct", "pct_shown")
@@ -145,8 +152,9 @@ def _hbar(
     """Horizontal bars of ``n`` by ``category``, each labelled with its value."""
     data = _with_labels(frame)
     sort = list(order) if order is not None else "-x"
-    base = alt.Chart(data, title=alt.Title(title, subtitle=subtitle)).encode(
-        y=alt.Y(f"{category}:N", sort=sort, title=None),
+    wrap = _wrapped_labels(data[category].to_list())
+    base = alt.Chart(data, title=chart_title(title, subtitle)).encode(
+        y=alt.Y(f"{category}:N", sort=sort, title=None, axis=alt.Axis(labelExpr=wrap)),
         x=alt.X("n:Q", title=axis_title, axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[
             alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
@@ -158,8 +166,19 @@ def _hbar(
     if colour is not None:
         bars = bars.encode(color=colour)
     labels = base.mark_text(align="left", dx=4).encode(text="label:N")
-    height = max(60, 28 * data.height)
+    lines = max(len(textwrap.wrap(str(c), LABEL_WRAP)) for c in data[category].to_list())
+    height = max(60, max(28, 16 * lines + 10) * data.height)
     return (bars + labels).properties(width=WIDTH - 200, height=height)
+
+
+def _wrapped_labels(labels: Sequence[str], width: int = LABEL_WRAP) -> str:
+    """A Vega label expression that breaks long axis labels over lines (short ones unchanged)."""
+    expression = "datum.label"
+    for label in labels:
+        if label and len(label) > width:
+            lines = json.dumps(textwrap.wrap(label, width))
+            expression = f"datum.label === {json.dumps(label)} ? {lines} : ({expression})"
+    return expression
 
 
 def _share_table(frame: pl.DataFrame, first: str, first_title: str) -> pl.DataFrame:
@@ -329,7 +348,7 @@ def stage1_by_quarter(figures: pl.DataFrame, year: str, procedure: str) -> Repor
         alt.layer(bars, labels, data=frame)
         .properties(width=panel_width, height=200)
         .facet(column=alt.Column("Year:N", title=None, header=alt.Header(labelFontSize=13)))
-        .properties(title=alt.Title(headline, subtitle=subtitle))
+        .properties(title=chart_title(headline, subtitle))
     )
     table = frame.pivot(on="quarter", index="Year", values="n").select(
         "Year", *[q for q in QUARTERS if q in frame["quarter"].to_list()]

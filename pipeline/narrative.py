@@ -108,10 +108,24 @@ def largest_category(frame: pl.DataFrame) -> tuple[str, int, float | None]:
     return top["category"], int(top["n"]), top["pct"]
 
 
-def pipe_table(frame: pl.DataFrame, align_right: Sequence[str] = ()) -> str:
-    """A Markdown pipe table of a small frame (cells shown as text, missing as '-')."""
+def pipe_table(
+    frame: pl.DataFrame, align_right: Sequence[str] = (), widths: Sequence[int] | None = None
+) -> str:
+    """A Markdown pipe table of a small frame (cells shown as text, missing as '-').
+
+    ``widths`` gives relative column widths (pandoc reads them from the dashes of the rule
+    when a row is longer than a line), e.g. ``(2, 1, 1, 6)`` for a wide last column.
+    """
     header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---:" if c in align_right else ":---" for c in frame.columns) + "|"
+    dashes = [max(3, 4 * w) for w in widths] if widths else [3] * frame.width
+    rule = (
+        "|"
+        + "|".join(
+            "-" * d + ":" if c in align_right else ":" + "-" * d
+            for c, d in zip(frame.columns, dashes, strict=True)
+        )
+        + "|"
+    )
     body = [
         "| " + " | ".join("-" if v is None else _cell(v) for v in row) + " |"
         for row in frame.iter_rows()
@@ -316,7 +330,7 @@ def lgo_decisions_table(lgo: pl.DataFrame) -> str:
         pl.col("finding").alias("Finding"),
         pl.col("summary").fill_null("Not applicable").alias("Summary of the decision"),
     )
-    return pipe_table(frame)
+    return pipe_table(frame, widths=(3, 3, 4, 8))
 
 
 def read_figures(path: str | Path) -> pl.DataFrame:

@@ -57,6 +57,13 @@ th, td { border: 1px solid #b1b4b6; padding: 0.25em 0.6em; text-align: left;
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 a { color: #1d70b8; }
 """
+TYPST_PREAMBLE = "\n".join(
+    [
+        "#set par(justify: false)",
+        "#set text(hyphenate: false)",
+        "#show figure: set block(breakable: true)",
+    ]
+)
 PACKAGES = (
     "polars",
     "altair",
@@ -263,7 +270,7 @@ def pandoc_typst(markdown: str, title: str, subtitle: str) -> str:
             "--variable=margin.y=2.4cm",
             "--variable=mainfont=Liberation Sans",
             "--variable=fontsize=10.5pt",
-            "--variable=include-before=#set par(justify: false)\n#set text(hyphenate: false)",
+            "--variable=include-before=" + TYPST_PREAMBLE,
             "--metadata",
             f"lang={LANG}",
             "--metadata",
