@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from pipeline.runner import PROJECT_ROOT
+from pipeline import PROJECT_ROOT
 
 MANIFEST = "manifest.json"
 KEY_PACKAGES: tuple[str, ...] = (
@@ -310,11 +310,11 @@ def step_report_and_render(options: BuildOptions, folder: Path) -> tuple[dict, d
             formats=options.formats,
         )
     except RenderError as exc:
-        raise BuildFailed("report", str(exc), 2) from None
+        raise BuildFailed("report", str(exc), 2 if exc.data_problem else 1) from None
     notebooks = folder / "notebooks"
     notebooks.mkdir(exist_ok=True)
     shutil.copy2(result.notebook, notebooks / result.notebook.name)
-    outputs = {fmt: path.relative_to(folder) for fmt, path in result.outputs.items()}
+    outputs = {fmt: path.relative_to(folder.resolve()) for fmt, path in result.outputs.items()}
     return outputs, dict(result.seconds), result.renderer
 
 
@@ -350,6 +350,7 @@ def run_build(options: BuildOptions, progress: Callable[[str, float], None]) -> 
     key = build_key(options, inputs, hash_files(code_files()))
     previous = None if options.force else reusable(options, key)
     if previous is not None:
+        remove_leftovers(options.out)
         outputs = {fmt: options.out / p for fmt, p in previous["outputs"].items()}
         return BuildOutcome(options.out, True, outputs, previous["renderer"]["name"])
 

@@ -142,19 +142,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Execute the report notebook and render HTML and PDF."""
-    from pipeline.render import render_report
+    from pipeline.render import RenderError, render_report
 
     out = Path(args.out or default_out(args.year))
-    result = render_report(
-        year=args.year,
-        figures=Path(args.figures or out / "figures.csv"),
-        validation_summary=Path(args.validation or out / "validation" / "summary.md"),
-        reference=Path(args.reference),
-        raw_dir=Path(args.raw or default_raw(args.year)),
-        out_dir=out,
-        formats=tuple(args.to.split(",")),
-    )
-    say(f"render: {result}")
+    try:
+        result = render_report(
+            year=args.year,
+            figures=Path(args.figures or out / "figures.csv"),
+            validation_summary=Path(args.validation or out / "validation" / "summary.md"),
+            reference=Path(args.reference),
+            raw_dir=Path(args.raw or default_raw(args.year)),
+            out_dir=out,
+            formats=tuple(args.to.split(",")),
+        )
+    except RenderError as exc:
+        fail(f"render: {exc}")
+        return EXIT_DATA if exc.data_problem else EXIT_CRASH
+    say(f"render: rendered with {result.renderer}")
+    for path in result.outputs.values():
+        say(f"  {path}")
     return EXIT_OK
 
 

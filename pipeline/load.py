@@ -113,6 +113,7 @@ POLARS_TYPES: dict[str, pl.DataType] = {
     "int": pl.Int64(),
     "bool": pl.Boolean(),
 }
+DATE_SHAPE = r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$"
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 
@@ -240,12 +241,13 @@ def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
 
 
 def _date_expr(column: str) -> pl.Expr:
-    """ISO ``YYYY-MM-DD`` or UK ``DD/MM/YYYY``; anything else (US order too) is null."""
+    """ISO ``YYYY-MM-DD`` or UK ``DD/MM/YYYY`` (four-digit years); anything else is null."""
     text = pl.col(column)
-    return pl.coalesce(
+    parsed = pl.coalesce(
         text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
         text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
     )
+    return pl.when(text.str.contains(DATE_SHAPE)).then(parsed)
 
 
 def _int_expr(column: str) -> pl.Expr:

@@ -364,7 +364,7 @@ def timescale_note(timescales: dict[str, Sequence[int]]) -> str:
 def validation_text(path: str | Path | None) -> str:
     """The validation summary, nested under the appendix, or a note that there is none."""
     if path and Path(path).is_file():
-        return demote_headings(Path(path).read_text(encoding="utf-8").strip())
+        return demote_headings(Path(path).read_text(encoding="utf-8").strip(), levels=1)
     return (
         "The data quality summary is not available for this run: the report was produced "
         "without the validation step."

@@ -32,11 +32,11 @@ from pathlib import Path
 
 import nbformat
 
+from pipeline import PROJECT_ROOT
 from pipeline.narrative import display_year, pipe_table
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REPORT_NOTEBOOK = PROJECT_ROOT / "report" / "annual-report.ipynb"
 TEXT_DIR = PROJECT_ROOT / "report" / "text"
 REPORT_STEM = "annual-report"
@@ -75,8 +75,19 @@ PACKAGES = (
 )
 
 
+DATA_ERRORS: tuple[str, ...] = ("InputError", "PersonalDataError")
+
+
 class RenderError(RuntimeError):
-    """The report could not be produced; the message says why (and which record, if any)."""
+    """The report could not be produced; the message says why (and which record, if any).
+
+    ``data_problem`` is true when the cause is in the input data (a bad file, or personal
+    data in a text marked for publication) rather than in the software.
+    """
+
+    def __init__(self, message: str, *, data_problem: bool = False) -> None:
+        super().__init__(message)
+        self.data_problem = data_problem
 
 
 @dataclass(frozen=True)
@@ -170,26 +181,22 @@ def write_vega_head(out_dir: Path) -> Path:
 
 def execute_notebook(out_dir: Path, parameters: dict[str, str], authority: str, year: str) -> Path:
     """Run the report notebook with Papermill into ``out_dir`` and add the title block."""
-    import papermill as pm
+    from pipeline.runner import NotebookFailed
+    from pipeline.runner import execute_notebook as run_notebook
 
     target = out_dir / f"{REPORT_STEM}.ipynb"
-    tmp = out_dir / f".{REPORT_STEM}.running.ipynb"
     try:
-        pm.execute_notebook(
-            str(REPORT_NOTEBOOK),
-            str(tmp),
-            parameters=parameters,
-            cwd=str(PROJECT_ROOT),
-            kernel_name="python3",
-            progress_bar=False,
-        )
-    except pm.PapermillExecutionError as error:
-        tmp.unlink(missing_ok=True)
-        raise RenderError(f"the report notebook stopped: {error.ename}: {error.evalue}") from None
-    notebook = nbformat.read(tmp, as_version=4)
+        run_notebook(REPORT_NOTEBOOK, target, parameters)
+    except NotebookFailed as error:
+        raise RenderError(
+            f"the report notebook stopped: {error.ename}: {error.evalue}",
+            data_problem=error.ename in DATA_ERRORS,
+        ) from None
+    notebook = nbformat.read(target, as_version=4)
     notebook.cells.insert(0, front_matter_cell(authority, year))
-    nbformat.write(notebook, tmp)
-    os.replace(tmp, target)
+    temp = out_dir / f".{REPORT_STEM}.titled.ipynb"
+    nbformat.write(notebook, temp)
+    os.replace(temp, target)
     return target
 
 

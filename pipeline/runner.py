@@ -12,7 +12,7 @@ from pathlib import Path
 import papermill
 from jupyter_client.manager import KernelManager
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from pipeline import PROJECT_ROOT
 
 
 class NotebookFailed(Exception):

@@ -164,3 +164,16 @@ def test_read_single_xlsx_extract(tmp_path, mini_reference):
     frame.write_excel(tmp_path / "duty.xlsx")
     duty = read_extract(tmp_path / "duty.xlsx", "duty", mini_reference)
     assert duty.row(0) == (1, "D1", date(2016, 5, 1), "Advice")
+
+
+@pytest.mark.parametrize(
+    "value", ["31/12/16", "16-12-31", "12/31/2016", "2016-06-31", "2016/12/31"]
+)
+def test_dates_need_a_four_digit_year_and_a_known_order(raw, mini_reference, value):
+    replace_in(raw / "escalations.csv", "2015-11-01", value)
+    error = load_error(raw, mini_reference)
+    assert (Path(error.file).name, error.row, error.column) == (
+        "escalations.csv",
+        2,
+        "stage1_received_date",
+    )

@@ -105,7 +105,7 @@ def test_validation_text_when_summary_is_missing(tmp_path):
     assert "not available" in nar.validation_text(tmp_path / "none.md")
     summary = tmp_path / "summary.md"
     summary.write_text("# Checks\n\nAll passed.\n", encoding="utf-8")
-    assert nar.validation_text(summary).startswith("### Checks")
+    assert nar.validation_text(summary).startswith("## Checks")  # under the level-1 appendix
 
 
 def test_rounding_note_mentions_the_sum():
