@@ -1,0 +1,132 @@
+"""The one-command build: outputs, manifest, reuse, rebuild on change, safety when killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from pipeline.build import leftovers
+from pipeline.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    """A private copy of the sample extracts that tests may change."""
+    folder = tmp_path_factory.mktemp("raw") / "2016-17"
+    shutil.copytree(ROOT / "data" / "raw" / "2016-17", folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(raw, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "2016-17"
+    assert main(["build", "--raw", str(raw), "--out", str(out)]) == 0
+    return out
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text())
+
+
+def test_build_writes_report_figures_and_audit_trail(built):
+    for name in ("annual-report.html", "annual-report.pdf", "figures.csv", "figures.parquet"):
+        assert (built / name).is_file(), name
+    for step in ("validate", "figures", "annual-report"):
+        assert (built / "notebooks" / f"{step}.ipynb").is_file(), step
+    assert (built / "validation" / "summary.md").is_file()
+    assert not leftovers(built)
+
+
+def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):
+    data = manifest(built)
+    inputs = data["inputs"]
+    complaints = next(k for k in inputs if k.endswith("complaints.csv"))
+    import hashlib
+
+    assert inputs[complaints] == hashlib.sha256((raw / "complaints.csv").read_bytes()).hexdigest()
+    assert any(k.endswith("authority.yml") for k in inputs)
+    assert any(k.endswith("2015-16.csv") for k in inputs)
+    assert any(k.startswith("report/text/") for k in inputs)
+    assert {"python", "polars", "great_expectations", "altair", "typst"} <= set(data["versions"])
+    assert set(data["steps"]) == {"validate", "figures", "report", "render"}
+    assert data["renderer"]["name"].startswith("quarto" if shutil.which("quarto") else "pandoc")
+    assert data["parameters"]["year"] == "2016-17"
+    assert data["outputs"] == {"html": "annual-report.html", "pdf": "annual-report.pdf"}
+
+
+def test_unchanged_rebuild_is_reused(built, raw, capsys):
+    before = manifest(built)
+    assert main(["build", "--raw", str(raw), "--out", str(built)]) == 0
+    assert "reusing" in capsys.readouterr().out
+    assert manifest(built) == before
+
+
+def test_a_changed_extract_rebuilds(built, raw, capsys):
+    before = manifest(built)
+    path = raw / "duty.csv"
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + b"\n")  # a blank line: same data, different bytes
+        assert main(["build", "--raw", str(raw), "--out", str(built), "--to", "html"]) == 0
+        assert "reusing" not in capsys.readouterr().out
+        after = manifest(built)
+        assert after["build_key"] != before["build_key"]
+        assert after["outputs"] == {"html": "annual-report.html"}
+    finally:
+        path.write_bytes(original)
+
+
+def test_killed_build_leaves_previous_output_intact(raw, tmp_path):
+    out = tmp_path / "2016-17"
+    command = [sys.executable, "-m", "pipeline.cli", "build", "--raw", str(raw), "--out", str(out)]
+    html_only = [*command, "--to", "html"]
+    assert subprocess.run(html_only, cwd=ROOT, capture_output=True).returncode == 0
+    before = (out / "manifest.json").read_bytes()
+
+    process = subprocess.Popen(
+        [*html_only, "--force"],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(
+        (folder / "figures.csv").exists() for folder in leftovers(out)
+    ):
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert leftovers(out), "the killed build should have left its temporary folder"
+    assert (out / "manifest.json").read_bytes() == before
+    assert (out / "annual-report.html").is_file()
+
+    assert subprocess.run(html_only, cwd=ROOT, capture_output=True).returncode == 0
+    assert not leftovers(out)
+    assert (out / "manifest.json").read_bytes() == before  # inputs unchanged: reused
+
+
+def test_failed_validation_stops_the_build_with_exit_2(raw, tmp_path, capsys):
+    bad = tmp_path / "raw"
+    shutil.copytree(raw, bad)
+    text = (bad / "duty.csv").read_text()
+    lines = text.splitlines()
+    lines[3] = lines[3].replace(lines[3].split(",")[0], lines[2].split(",")[0], 1)  # duplicate ref
+    (bad / "duty.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    assert main(["build", "--raw", str(bad), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "duty" in captured.out and "duty_ref" in captured.out
+    assert "validate" in captured.err
+    assert not out.exists()
