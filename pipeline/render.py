@@ -271,6 +271,7 @@ def pandoc_typst(markdown: str, title: str, subtitle: str) -> str:
             "--standalone",
             "--toc",
             "--variable=toc-depth=2",
+            "--columns=400",  # pipe tables keep natural widths; Typst wraps as needed
             "--variable=page-numbering=1",
             "--variable=papersize=a4",
             "--variable=margin.x=2.2cm",
