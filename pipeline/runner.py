@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import uuid
 from functools import cache
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class LocalKernelManager(KernelManager):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.transport = "ipc"
-        self.ip = os.path.join(_socket_dir(), "kernel")
+        self.ip = os.path.join(_socket_dir(), f"kernel-{uuid.uuid4().hex[:12]}")
 
 
 def project_path(relative: str) -> Path:
