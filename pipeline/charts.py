@@ -27,15 +27,9 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
-from pipeline.narrative import (
-    change_phrase,
-    display_year,
-    percent,
-    percent_column,
-    previous_year,
-    rows,
-)
+from pipeline.narrative import change_phrase, percent, percent_column, rows
 from pipeline.reference import LGO_FAULT_FINDINGS, LGO_FINDINGS
+from pipeline.years import display_year, previous_year
 
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 TEXT_COLOUR = "#0B0C0C"

@@ -29,6 +29,16 @@ def default_out(year: str) -> Path:
     return Path("build") / year
 
 
+def year_argument(text: str) -> str:
+    """Check a ``--year`` value (``2016-17``) while parsing the command line."""
+    from pipeline.years import check_year
+
+    try:
+        return check_year(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def say(message: str) -> None:
     """Print a progress or result line to the terminal."""
     print(message, flush=True)
@@ -226,7 +236,9 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 def add_year_options(parser: argparse.ArgumentParser, *, history: bool = False) -> None:
     """The options every step shares."""
-    parser.add_argument("--year", default=DEFAULT_YEAR, help="reporting year, e.g. 2016-17")
+    parser.add_argument(
+        "--year", default=DEFAULT_YEAR, type=year_argument, help="reporting year, e.g. 2016-17"
+    )
     parser.add_argument("--raw", help="extract folder (default data/raw/<year>)")
     parser.add_argument("--reference", default=DEFAULT_REFERENCE, help="authority YAML file")
     if history:
@@ -268,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.set_defaults(run=cmd_reconcile)
 
     synth = sub.add_parser("synth", help="write the sample extract or a large random one")
-    synth.add_argument("--year", default=DEFAULT_YEAR)
+    synth.add_argument("--year", default=DEFAULT_YEAR, type=year_argument)
     synth.add_argument("--out", required=True, help="folder to write the extract into")
     synth.add_argument("--cases", type=int, help="random extract with this many complaints")
     synth.add_argument("--seed", type=int, default=1, help="random seed (with --cases)")
@@ -280,7 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     archive = sub.add_parser("archive", help="keep a year's figures for next year's report")
-    archive.add_argument("--year", required=True, help="the year to archive, e.g. 2016-17")
+    archive.add_argument(
+        "--year", required=True, type=year_argument, help="the year to archive, e.g. 2016-17"
+    )
     archive.add_argument("--figures", help="figures.csv (default build/<year>/figures.csv)")
     archive.add_argument("--history", default=DEFAULT_HISTORY, help="history folder")
     archive.add_argument("--force", action="store_true", help="replace an archived year")

@@ -24,7 +24,8 @@ from pipeline.reference import (
     PROCEDURES,
     Reference,
 )
-from pipeline.workdays import band_expr, year_start
+from pipeline.workdays import band_expr
+from pipeline.years import previous_year, year_start
 
 COLUMNS: tuple[str, ...] = (
     "table",
@@ -352,12 +353,6 @@ def lgo_fault_found(extracts: Extracts) -> pl.DataFrame:
 def compliments_by_service(extracts: Extracts) -> pl.DataFrame:
     """Compliments by service area, as a share of the year's compliments."""
     return with_share(count_by(extracts.compliments, "service_area"))
-
-
-def previous_year(year: str) -> str:
-    """The reporting year before ``year`` (``2016-17`` -> ``2015-16``)."""
-    start = int(year[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def year_on_year_counts(figures: pl.DataFrame, year: str) -> pl.DataFrame:

@@ -13,21 +13,12 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.years import display_year, previous_year
+
 ROUNDING_NOTE = (
     "Percentages are rounded to whole numbers, so a column may not add up to exactly 100."
 )
 NOT_AVAILABLE = "not available"
-
-
-def display_year(year: str) -> str:
-    """``2016-17`` -> ``2016/17``."""
-    return year.replace("-", "/")
-
-
-def previous_year(year: str) -> str:
-    """``2016-17`` -> ``2015-16``."""
-    start = int(year[:4]) - 1
-    return f"{start}-{str(start + 1)[-2:]}"
 
 
 def round_half_up(value: float) -> int:

@@ -33,7 +33,8 @@ from pathlib import Path
 import nbformat
 
 from pipeline import PROJECT_ROOT
-from pipeline.narrative import display_year, pipe_table
+from pipeline.narrative import pipe_table
+from pipeline.years import display_year
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -24,14 +23,15 @@ from typing import Any
 
 import polars as pl
 
+from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError
 from pipeline.load import EXTRACT_STEMS, ROW, Extracts, load_extracts
 from pipeline.reference import Reference, load_reference
+from pipeline.years import display_year, year_end, year_start
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUITES_DIR = PROJECT_ROOT / "expectations"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "validate.ipynb"
 DERIVED_SUITES: tuple[str, ...] = (
@@ -43,7 +43,6 @@ DERIVED_SUITES: tuple[str, ...] = (
 FILE = "_file"
 MAX_VALUES = 10
 MAX_ROWS_SHOWN = 20
-YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ class ValidationReport:
 
     def summary_markdown(self) -> str:
         """The analyst's summary: every failed check, or a line saying all passed."""
-        title = f"# Validation of the {self.year} extracts"
+        title = f"# Validation of the {display_year(self.year)} extracts"
         if self.success:
             return f"{title}\n\nPASSED: all {self.checks} checks passed.\n"
         lines = [
@@ -118,11 +117,7 @@ class ValidationReport:
 
 def year_bounds(year: str) -> tuple[dt.date, dt.date]:
     """First and last day of a reporting year written `YYYY-YY` (1 April to 31 March)."""
-    match = YEAR_PATTERN.match(year)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise ValueError(f"year must look like 2016-17, not {year!r}")
-    start = int(match[1])
-    return dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
+    return year_start(year), year_end(year)
 
 
 def suite_parameters(reference: Reference, year: str) -> dict[str, Any]:

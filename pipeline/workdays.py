@@ -9,6 +9,7 @@ import holidays
 import polars as pl
 
 from pipeline.reference import CLOSED_WITHOUT_RESPONSE, Reference
+from pipeline.years import year_end
 
 ONE_DAY = timedelta(days=1)
 
@@ -45,16 +46,6 @@ def working_days(start: date, end: date, reference: Reference) -> int:
     frame = pl.DataFrame({"a": [start], "b": [end]})
     years = (min(start, end).year - 1, max(start, end).year + 1)
     return frame.select(working_days_expr(pl.col("a"), pl.col("b"), reference, years)).item()
-
-
-def year_end(year: str) -> date:
-    """31 March that ends a reporting year written ``YYYY-YY``."""
-    return date(int(year[:4]) + 1, 3, 31)
-
-
-def year_start(year: str) -> date:
-    """1 April that starts a reporting year written ``YYYY-YY``."""
-    return date(int(year[:4]), 4, 1)
 
 
 def band_expr(

@@ -110,3 +110,29 @@ def test_archived_year_feeds_next_years_comparison(sample_figures, tmp_path, sam
     figures = compute_figures(extracts, sample_reference, "2017-18", load_history(history))
     change = figures.filter(pl.col("table") == "year_on_year", pl.col("year") == "2017-18")
     assert change["pct"].to_list() == [0.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_figures_refuses_data_that_fails_validation(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    shutil.copytree(MINI / "raw", raw)
+    text = (raw / "compliments.csv").read_text()
+    (raw / "compliments.csv").write_text(
+        text.replace("South Services,Gamma Team", "South Services,Delta Team")
+    )
+    out = tmp_path / "out"
+    args = [
+        "figures",
+        "--raw",
+        str(raw),
+        "--reference",
+        str(MINI / "authority.yml"),
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert "compliments.csv" in captured.out and "Delta Team" in captured.out
+    assert "failed validation" in captured.err and "--skip-validation" in captured.err
+    assert not (out / "figures.csv").exists()
+    assert main([*args, "--skip-validation"]) == 0
+    assert (out / "figures.csv").is_file()

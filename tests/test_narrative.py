@@ -48,12 +48,6 @@ def test_change_phrase(change, expected):
     assert nar.change_phrase(change) == expected
 
 
-def test_years_are_shown_with_a_slash_and_stepped_back():
-    assert nar.display_year("2016-17") == "2016/17"
-    assert nar.previous_year("2016-17") == "2015-16"
-    assert nar.previous_year("2000-01") == "1999-00"
-
-
 def test_year_on_year_sentence_uses_the_figures(figures):
     sentence = nar.year_on_year_sentence(figures, "2016-17", "Statutory Stage 1", "complaints")
     assert sentence == "There were 91 complaints in 2016/17, an increase of 30% on 2015/16."
