@@ -12,33 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from pipeline import PROJECT_ROOT
+from pipeline.provenance import package_versions, sha256_file
 
 MANIFEST = "manifest.json"
-KEY_PACKAGES: tuple[str, ...] = (
-    "polars",
-    "pyarrow",
-    "pandas",
-    "fastexcel",
-    "holidays",
-    "great_expectations",
-    "altair",
-    "vl-convert-python",
-    "papermill",
-    "nbconvert",
-    "pypandoc-binary",
-    "typst",
-)
 CODE_GLOBS: tuple[str, ...] = (
     "pipeline/*.py",
     "notebooks/*.ipynb",
@@ -96,15 +81,6 @@ class BuildOutcome:
 # ---------------------------------------------------------------- hashing
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _display(path: Path) -> str:
     """A path relative to the project when it lies inside it, else absolute."""
     resolved = path.resolve()
@@ -135,17 +111,6 @@ def code_files() -> list[Path]:
 def hash_files(files: Iterable[Path]) -> dict[str, str]:
     """Display path -> SHA-256, for the manifest."""
     return {_display(p): sha256_file(p) for p in files if p.is_file()}
-
-
-def package_versions() -> dict[str, str]:
-    """Python and the key packages, as installed."""
-    versions = {"python": platform.python_version()}
-    for name in KEY_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
 
 
 def renderer_kind() -> str:

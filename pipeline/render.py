@@ -18,11 +18,9 @@ half-written report. The renderer used is logged and returned for the run manife
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import platform
 import shutil
 import subprocess
 import time
@@ -34,6 +32,7 @@ import nbformat
 
 from pipeline import PROJECT_ROOT
 from pipeline.narrative import pipe_table
+from pipeline.provenance import package_versions, sha256_file
 from pipeline.years import display_year
 
 log = logging.getLogger(__name__)
@@ -65,17 +64,6 @@ TYPST_PREAMBLE = "\n".join(
         "#show figure: set block(breakable: true)",
     ]
 )
-PACKAGES = (
-    "polars",
-    "altair",
-    "vl-convert-python",
-    "papermill",
-    "nbconvert",
-    "pypandoc-binary",
-    "typst",
-)
-
-
 DATA_ERRORS: tuple[str, ...] = ("InputError", "PersonalDataError")
 
 
@@ -155,11 +143,6 @@ def atomic_write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def report_title(year: str) -> str:
@@ -405,17 +388,6 @@ def render_report(
 # ---------------------------------------------------------------- provenance appendix
 
 
-def package_versions() -> dict[str, str]:
-    """Python and the versions of the packages that shape the report."""
-    versions = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
 def input_files(
     figures: str | Path, reference: str | Path, raw_dir: str | Path, validation: str | Path | None
 ) -> list[Path]:
@@ -460,7 +432,7 @@ def provenance_markdown(
         return "From the run manifest (`manifest.json`):\n\n" + pipe_table(table)
     files = input_files(figures, reference, raw_dir, validation_summary)
     hashes = pl.DataFrame(
-        [(f.name, sha256(f)) for f in files], schema=["Input file", "SHA-256"], orient="row"
+        [(f.name, sha256_file(f)) for f in files], schema=["Input file", "SHA-256"], orient="row"
     )
     versions = pl.DataFrame(
         list(package_versions().items()), schema=["Software", "Version"], orient="row"

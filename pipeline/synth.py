@@ -20,6 +20,7 @@ import holidays
 import numpy as np
 import polars as pl
 
+from pipeline.load import EXTRACT_STEMS, POLARS_TYPES, SPECS
 from pipeline.reference import (
     ESCALATION_FINDINGS,
     LGO_FAULT_FINDINGS,
@@ -469,66 +470,11 @@ COMPLIMENT_CLOSERS = [
     "Thank you for going above and beyond.",
 ]
 
-STEMS = (
-    "complaints",
-    "remedies",
-    "escalations",
-    "findings",
-    "recommendations",
-    "lgo",
-    "duty",
-    "compliments",
-)
-COLUMNS = {
-    "complaints": [
-        "case_ref",
-        "procedure",
-        "received_date",
-        "service_area",
-        "team",
-        "nature",
-        "outcome",
-        "response_date",
-    ],
-    "remedies": ["case_ref", "remedy"],
-    "escalations": [
-        "escalation_ref",
-        "case_ref",
-        "procedure",
-        "stage",
-        "service_area",
-        "team",
-        "commissioned_date",
-        "stage1_received_date",
-        "completed_date",
-    ],
-    "findings": ["escalation_ref", "point_no", "finding"],
-    "recommendations": ["escalation_ref", "action", "publish"],
-    "lgo": ["lgo_ref", "service_area", "team", "status", "finding", "decision_date", "summary"],
-    "duty": ["duty_ref", "received_date", "category"],
-    "compliments": [
-        "compliment_ref",
-        "received_date",
-        "service_area",
-        "team",
-        "text",
-        "publish",
-    ],
-}
+STEMS = EXTRACT_STEMS
+COLUMNS = {stem: list(spec.columns) for stem, spec in SPECS.items()}
 SCHEMAS = {
-    stem: {
-        c: (
-            pl.Date
-            if c.endswith("_date")
-            else pl.Int64
-            if c in ("stage", "point_no")
-            else pl.Boolean
-            if c == "publish"
-            else pl.String
-        )
-        for c in cols
-    }
-    for stem, cols in COLUMNS.items()
+    stem: {column: POLARS_TYPES[kind] for column, kind in spec.columns.items()}
+    for stem, spec in SPECS.items()
 }
 
 

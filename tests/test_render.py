@@ -144,7 +144,7 @@ def test_provenance_lists_input_hashes_and_renderer(rendered):
     html = rendered.outputs["html"].read_text(encoding="utf-8")
     assert "figures.csv" in html and "authority.yml" in html
     assert rendered.renderer in html
-    assert render.sha256(FIXTURES / "figures.csv") in html
+    assert render.sha256_file(FIXTURES / "figures.csv") in html
 
 
 @pytest.mark.slow
