@@ -57,25 +57,32 @@ def test_reconcile_exits_1_on_an_unexplained_difference(sample_figures, tmp_path
     assert "duty_by_year" in capsys.readouterr().err
 
 
-def test_figures_reports_bad_data_with_exit_2(tmp_path, capsys):
+def mini_raw_with(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the mini council's extracts with one value changed."""
     raw = tmp_path / "raw"
     shutil.copytree(MINI / "raw", raw)
-    text = (raw / "duty.csv").read_text().replace("2016-11-11", "12/31/2016")
-    (raw / "duty.csv").write_text(text)
+    text = (raw / file).read_text()
+    assert old in text
+    (raw / file).write_text(text.replace(old, new, 1))
+    return raw
+
+
+def mini_figures_args(raw: Path, out: Path) -> list[str]:
+    return [
+        "figures",
+        "--raw",
+        str(raw),
+        "--reference",
+        str(MINI / "authority.yml"),
+        "--out",
+        str(out),
+    ]
+
+
+def test_figures_reports_bad_data_with_exit_2(tmp_path, capsys):
+    raw = mini_raw_with(tmp_path, "duty.csv", "2016-11-11", "12/31/2016")
     out = tmp_path / "out"
-    status = main(
-        [
-            "figures",
-            "--raw",
-            str(raw),
-            "--reference",
-            str(MINI / "authority.yml"),
-            "--out",
-            str(out),
-            "--skip-validation",
-        ]
-    )
-    assert status == 2
+    assert main([*mini_figures_args(raw, out), "--skip-validation"]) == 2
     err = capsys.readouterr().err
     assert "duty.csv, row 2, column received_date" in err
     assert not (out / "figures.csv").exists()
@@ -113,22 +120,11 @@ def test_archived_year_feeds_next_years_comparison(sample_figures, tmp_path, sam
 
 
 def test_figures_refuses_data_that_fails_validation(tmp_path, capsys):
-    raw = tmp_path / "raw"
-    shutil.copytree(MINI / "raw", raw)
-    text = (raw / "compliments.csv").read_text()
-    (raw / "compliments.csv").write_text(
-        text.replace("South Services,Gamma Team", "South Services,Delta Team")
+    raw = mini_raw_with(
+        tmp_path, "compliments.csv", "South Services,Gamma Team", "South Services,Delta Team"
     )
     out = tmp_path / "out"
-    args = [
-        "figures",
-        "--raw",
-        str(raw),
-        "--reference",
-        str(MINI / "authority.yml"),
-        "--out",
-        str(out),
-    ]
+    args = mini_figures_args(raw, out)
     assert main(args) == 2
     captured = capsys.readouterr()
     assert "compliments.csv" in captured.out and "Delta Team" in captured.out
