@@ -231,6 +231,9 @@ def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
             "--toc",
             "--toc-depth=2",
             f"--include-in-header={out_dir / VEGA_HEAD}",
+            # one <main> landmark around the page, so screen readers can jump to it
+            "--variable=include-before=<main>",
+            "--variable=include-after=</main>",
             "--metadata",
             f"lang={LANG}",
             "--metadata",
