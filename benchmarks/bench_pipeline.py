@@ -23,11 +23,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.build import STEPS
+
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = "2016-17"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 GNU_TIME = Path("/usr/bin/time")
-BUILD_STEPS = ("validate", "figures", "report", "render")
 
 # Runs a command and prints the peak RSS (KiB on Linux) of its children, then exits with
 # the command's status: a fresh wrapper per measurement keeps each peak separate.
@@ -139,7 +140,7 @@ def step_rows(steps: dict[str, float]) -> list[Row]:
     """One row per build step that has a recorded time."""
     return [
         Row(f"build cold: {s}", "sample", steps[s], None, "manifest.json")
-        for s in BUILD_STEPS
+        for s in STEPS
         if s in steps
     ]
 

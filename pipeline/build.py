@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +31,7 @@ CODE_GLOBS: tuple[str, ...] = (
     "expectations/*.json",
     "_quarto.yml",
 )
-STEPS: tuple[str, ...] = ("validate", "figures", "report", "render")
+STEPS: tuple[str, ...] = ("validate", "figures", "report", "render")  # in manifest order
 
 
 class BuildFailed(Exception):
@@ -364,11 +364,3 @@ def archive_year(year: str, figures_path: Path, history_dir: Path, *, force: boo
     rows.write_csv(temp)
     os.replace(temp, target)
     return target
-
-
-def outcome_summary(outcome: BuildOutcome) -> dict:
-    """A JSON-friendly view of a build outcome (for logs and tests)."""
-    data = asdict(outcome)
-    data["out"] = str(outcome.out)
-    data["outputs"] = {k: str(v) for k, v in outcome.outputs.items()}
-    return data
