@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build import STEPS
+from pipeline.build import STEPS, leftovers
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = "2016-17"
@@ -132,7 +132,7 @@ def step_seconds(out: Path) -> dict[str, float]:
 
 def unfinished_steps(out: Path) -> dict[str, float]:
     """Step times a failed build recorded in the work-in-progress folder it left."""
-    kept = sorted(out.parent.glob(f".{out.name}.building-*"))
+    kept = leftovers(out)
     return step_seconds(kept[-1]) if kept else {}
 
 

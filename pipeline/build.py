@@ -190,18 +190,21 @@ def reusable(options: BuildOptions, key: str) -> dict | None:
 
 
 def temp_folder(out: Path) -> Path:
-    """A new, empty folder beside ``out`` to build into."""
+    """A new, empty folder beside ``out`` to build into.
+
+    Not a hidden (dot) folder: Quarto leaves files in hidden folders out of a project.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    folder = out.parent / f".{out.name}.building-{stamp}-{os.getpid()}"
+    folder = out.parent / f"{out.name}.building-{stamp}-{os.getpid()}"
     folder.mkdir()
     return folder
 
 
 def leftovers(out: Path) -> list[Path]:
     """Temporary folders of earlier builds of ``out`` that did not finish."""
-    return sorted(out.parent.glob(f".{out.name}.building-*")) + sorted(
-        out.parent.glob(f".{out.name}.previous-*")
+    return sorted(out.parent.glob(f"{out.name}.building-*")) + sorted(
+        out.parent.glob(f"{out.name}.previous-*")
     )
 
 
@@ -209,7 +212,7 @@ def swap_into_place(built: Path, out: Path) -> None:
     """Replace ``out`` with ``built``; the old ``out`` is removed only after the swap."""
     previous = None
     if out.exists():
-        previous = out.parent / f".{out.name}.previous-{os.getpid()}"
+        previous = out.parent / f"{out.name}.previous-{os.getpid()}"
         os.replace(out, previous)
     os.replace(built, out)
     if previous is not None:

@@ -48,6 +48,19 @@ def test_build_writes_report_figures_and_audit_trail(built):
     assert not leftovers(built)
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+def test_sample_pdf_holds_the_published_key_figures(built):
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(built / "annual-report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for figure in ("91", "132", "210", "195", "57%"):
+        assert figure in text, figure
+    assert "Example County Council" in text
+
+
 def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):
     data = manifest(built)
     inputs = data["inputs"]
