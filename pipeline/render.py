@@ -217,6 +217,18 @@ def notebook_markdown(notebook: Path) -> str:
     return body
 
 
+def metadata_args(title: str, subtitle: str) -> list[str]:
+    """pandoc arguments for the document language, title and subtitle."""
+    return [
+        "--metadata",
+        f"lang={LANG}",
+        "--metadata",
+        f"title={title}",
+        "--metadata",
+        f"subtitle={subtitle}",
+    ]
+
+
 def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
     """Standalone, self-contained HTML (the Vega bundle included once in the head)."""
     import pypandoc
@@ -234,12 +246,7 @@ def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
             # one <main> landmark around the page, so screen readers can jump to it
             "--variable=include-before=<main>",
             "--variable=include-after=</main>",
-            "--metadata",
-            f"lang={LANG}",
-            "--metadata",
-            f"title={title}",
-            "--metadata",
-            f"subtitle={subtitle}",
+            *metadata_args(title, subtitle),
             f"--resource-path={out_dir}",
         ],
         cworkdir=str(out_dir),
@@ -266,12 +273,7 @@ def pandoc_typst(markdown: str, title: str, subtitle: str) -> str:
             "--variable=mainfont=Liberation Sans",
             "--variable=fontsize=10.5pt",
             "--variable=include-before=" + TYPST_PREAMBLE,
-            "--metadata",
-            f"lang={LANG}",
-            "--metadata",
-            f"title={title}",
-            "--metadata",
-            f"subtitle={subtitle}",
+            *metadata_args(title, subtitle),
         ],
     )
 
