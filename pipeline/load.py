@@ -273,18 +273,28 @@ TYPE_HINTS = {
 }
 
 
-def _typed(frame: pl.DataFrame, spec: ExtractSpec, file: str) -> pl.DataFrame:
-    """Parse dates, whole numbers and booleans; the first unparseable cell is an error."""
+def _typed(frame: pl.LazyFrame, spec: ExtractSpec) -> pl.LazyFrame:
+    """Parse dates, whole numbers and booleans, keeping each text as ``_text_<column>``."""
     kinds = {c: k for c, k in spec.columns.items() if k != "text"}
-    parsed = frame.with_columns(TYPE_PARSERS[k](c).alias(f"_parsed_{c}") for c, k in kinds.items())
-    for column, kind in kinds.items():
-        bad = parsed.filter(pl.col(column).is_not_null() & pl.col(f"_parsed_{column}").is_null())
-        if bad.height:
-            row, value = bad.row(0, named=True)[ROW], bad[column][0]
-            raise InputError(file, TYPE_HINTS[kind], row=row, column=column, value=value)
-    return parsed.with_columns(pl.col(f"_parsed_{c}").alias(c) for c in kinds).drop(
-        f"_parsed_{c}" for c in kinds
+    return frame.with_columns(pl.col(c).alias(f"_text_{c}") for c in kinds).with_columns(
+        TYPE_PARSERS[k](f"_text_{c}").alias(c) for c, k in kinds.items()
     )
+
+
+def _check_parsed(frame: pl.DataFrame, spec: ExtractSpec, file: str) -> pl.DataFrame:
+    """The first cell that did not parse is an error; then drop the kept texts."""
+    kinds = {c: k for c, k in spec.columns.items() if k != "text"}
+    if not kinds:
+        return frame
+    unparsed = {c: pl.col(f"_text_{c}").is_not_null() & pl.col(c).is_null() for c in kinds}
+    flags = frame.select(expr.any().alias(c) for c, expr in unparsed.items()).row(0, named=True)
+    for column, kind in kinds.items():
+        if flags[column]:
+            bad = frame.filter(unparsed[column]).row(0, named=True)
+            raise InputError(
+                file, TYPE_HINTS[kind], row=bad[ROW], column=column, value=bad[f"_text_{column}"]
+            )
+    return frame.drop(f"_text_{c}" for c in kinds)
 
 
 def _canonical(column: str, spellings: Mapping[str, str]) -> pl.Expr:
@@ -309,9 +319,9 @@ def _vocabularies(stem: str, reference: Reference) -> dict[str, dict[str, str]]:
     return by_stem.get(stem, {})
 
 
-def _canonical_teams(frame: pl.DataFrame, reference: Reference) -> pl.DataFrame:
+def _canonical_teams(frame: pl.LazyFrame, reference: Reference) -> pl.LazyFrame:
     """Apply service-area and team aliases (a team is looked up within its service area)."""
-    if "service_area" not in frame.columns:
+    if "service_area" not in frame.collect_schema().names():
         return frame
     frame = frame.with_columns(_canonical("service_area", reference.service_area_spellings()))
     spellings = reference.team_spellings().items()
@@ -340,10 +350,14 @@ def read_extract(
     frame = _trimmed(frame, spec)
     if stem in HEADER_ONLY_NOT_ALLOWED and frame.is_empty():
         raise InputError(file, "the file has a header but no data rows")
-    frame = _typed(frame, spec, file)
     vocabularies = _vocabularies(stem, reference)
-    frame = frame.with_columns(_canonical(c, v) for c, v in vocabularies.items())
-    frame = _canonical_teams(frame, reference)
+    frame = (
+        _typed(frame.lazy(), spec)
+        .with_columns(_canonical(c, v) for c, v in vocabularies.items())
+        .pipe(_canonical_teams, reference)
+        .collect()
+    )
+    frame = _check_parsed(frame, spec, file)
     schema = {ROW: pl.UInt32(), **{c: POLARS_TYPES[k] for c, k in spec.columns.items()}}
     return frame.select(pl.col(c).cast(t) for c, t in schema.items())
 

@@ -54,13 +54,12 @@ def band_expr(
     """The timescale band of each Stage 1 case of one procedure (contract 3.2)."""
     limits = reference.timescales[procedure]
     last = limits[-1]
-    answered = working_days_expr(pl.col(received), pl.col("response_date"), reference)
-    ongoing = working_days_expr(pl.col(received), pl.lit(year_end(year)), reference)
+    # Answered cases count to the response date, ongoing ones to 31 March.
+    until = pl.coalesce(pl.col("response_date"), pl.lit(year_end(year)))
+    days = working_days_expr(pl.col(received), until, reference)
+    ongoing = pl.col("response_date").is_null()
     band = pl.when(pl.col("outcome").is_in(CLOSED_WITHOUT_RESPONSE)).then(pl.col("outcome"))
-    band = band.when(pl.col("response_date").is_null() & (ongoing > last)).then(
-        pl.lit(f"Over {last} Working Days")
-    )
-    band = band.when(pl.col("response_date").is_null()).then(pl.lit("Remains Ongoing"))
+    band = band.when(ongoing & (days <= last)).then(pl.lit("Remains Ongoing"))
     for limit in limits:
-        band = band.when(answered <= limit).then(pl.lit(f"Within {limit} Working Days"))
+        band = band.when(~ongoing & (days <= limit)).then(pl.lit(f"Within {limit} Working Days"))
     return band.otherwise(pl.lit(f"Over {last} Working Days"))
