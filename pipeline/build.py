@@ -286,11 +286,18 @@ def step_report_and_render(options: BuildOptions, folder: Path) -> tuple[dict, d
     return outputs, dict(result.seconds), result.renderer
 
 
+def planned_renderer(folder: Path) -> str:
+    """Name and version of the renderer the report step will use."""
+    from pipeline.render import choose_renderer
+
+    return choose_renderer(folder)[1]
+
+
 def timed(step: Callable[[], object]) -> tuple[object, float]:
     """Run a step and measure its wall time in seconds."""
     started = time.perf_counter()
     value = step()
-    return value, time.perf_counter() - started
+    return value, round(time.perf_counter() - started, 2)
 
 
 def base_manifest(options: BuildOptions, key: str, inputs: dict[str, str]) -> dict:
@@ -328,10 +335,11 @@ def run_build(options: BuildOptions, progress: Callable[[str, float], None]) -> 
     progress("validate", manifest["steps"]["validate"])
     _, manifest["steps"]["figures"] = timed(lambda: step_figures(options, folder))
     progress("figures", manifest["steps"]["figures"])
+    manifest["renderer"]["name"] = planned_renderer(folder)
     write_manifest(folder, manifest)  # the report's provenance appendix reads it
     outputs, seconds, renderer = step_report_and_render(options, folder)
-    manifest["steps"]["report"] = seconds.pop("execute", 0.0)
-    manifest["steps"]["render"] = sum(seconds.values())
+    manifest["steps"]["report"] = round(seconds.pop("execute", 0.0), 2)
+    manifest["steps"]["render"] = round(sum(seconds.values()), 2)
     progress("report", manifest["steps"]["report"])
     progress("render", manifest["steps"]["render"])
     manifest["renderer"]["name"] = renderer

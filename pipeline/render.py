@@ -406,17 +406,47 @@ def input_files(
     return [f for f in files if f.is_file()]
 
 
-def _flatten(value: object, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        pairs: list[tuple[str, str]] = []
-        for key, inner in value.items():
-            pairs += _flatten(
-                inner, f"{prefix}{key}." if isinstance(inner, dict) else f"{prefix}{key}"
-            )
-        return pairs
-    if isinstance(value, list):
-        return [(prefix.rstrip("."), ", ".join(str(v) for v in value))]
-    return [(prefix.rstrip("."), str(value))]
+def spaced_hash(digest: str) -> str:
+    """A SHA-256 in four groups of 16 characters, so that it can wrap on a page."""
+    return " ".join(digest[i : i + 16] for i in range(0, len(digest), 16))
+
+
+def _table(rows: list[tuple[str, str]], header: tuple[str, str]) -> str:
+    import polars as pl
+
+    return pipe_table(pl.DataFrame(rows, schema=list(header), orient="row"))
+
+
+def manifest_markdown(manifest: dict, renderer: str) -> str:
+    """The run manifest as readable tables: run, input checksums, software, step times."""
+    git = manifest.get("git") or {}
+    commit = git.get("commit", "not a git checkout")
+    if git.get("dirty"):
+        commit += " (with uncommitted changes)"
+    run = [
+        ("Reporting year", display_year(manifest.get("year", ""))),
+        ("Built at (UTC)", manifest.get("built_at", "")),
+        ("Renderer", (manifest.get("renderer") or {}).get("name") or renderer or "not recorded"),
+        ("Project commit", commit),
+        *(
+            (f"Parameter: {k}", ", ".join(v) if isinstance(v, list) else str(v))
+            for k, v in manifest.get("parameters", {}).items()
+        ),
+    ]
+    inputs = [(path, spaced_hash(digest)) for path, digest in manifest.get("inputs", {}).items()]
+    versions = list(manifest.get("versions", {}).items())
+    steps = [(step, f"{seconds:.1f} s") for step, seconds in manifest.get("steps", {}).items()]
+    parts = [
+        "From the run manifest (`manifest.json`), written before the report was executed.",
+        _table(run, ("Item", "Value")),
+        "Input files and their SHA-256 checksums (in groups of 16 characters):",
+        _table(inputs, ("Input file", "SHA-256")),
+        "Software versions:",
+        _table(versions, ("Software", "Version")),
+    ]
+    if steps:
+        parts += ["Time of the steps that ran before the report:", _table(steps, ("Step", "Time"))]
+    return "\n\n".join(parts)
 
 
 def provenance_markdown(
@@ -428,22 +458,14 @@ def provenance_markdown(
     renderer: str,
 ) -> str:
     """The provenance appendix: the run manifest if there is one, else what can be computed."""
-    import polars as pl
-
     manifest = Path(out_dir) / "manifest.json"
     if manifest.is_file():
-        pairs = _flatten(json.loads(manifest.read_text(encoding="utf-8")))
-        table = pl.DataFrame(pairs, schema=["Item", "Value"], orient="row")
-        return "From the run manifest (`manifest.json`):\n\n" + pipe_table(table)
+        return manifest_markdown(json.loads(manifest.read_text(encoding="utf-8")), renderer)
     files = input_files(figures, reference, raw_dir, validation_summary)
-    hashes = pl.DataFrame(
-        [(f.name, sha256_file(f)) for f in files], schema=["Input file", "SHA-256"], orient="row"
-    )
-    versions = pl.DataFrame(
-        list(package_versions().items()), schema=["Software", "Version"], orient="row"
-    )
+    hashes = [(f.name, spaced_hash(sha256_file(f))) for f in files]
     return (
         f"Rendered with: {renderer or 'not recorded'}.\n\n"
-        "Input files and their SHA-256 checksums:\n\n"
-        f"{pipe_table(hashes)}\n\nSoftware versions:\n\n{pipe_table(versions)}"
+        "Input files and their SHA-256 checksums (in groups of 16 characters):\n\n"
+        f"{_table(hashes, ('Input file', 'SHA-256'))}\n\nSoftware versions:\n\n"
+        f"{_table(list(package_versions().items()), ('Software', 'Version'))}"
     )
