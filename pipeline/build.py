@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import PROJECT_ROOT
+from pipeline.files import atomic_write, atomic_write_text, replace_folder
 from pipeline.provenance import package_versions, sha256_file
 
 MANIFEST = "manifest.json"
@@ -169,9 +170,7 @@ def read_manifest(out: Path) -> dict | None:
 
 def write_manifest(folder: Path, manifest: dict) -> None:
     """Write ``manifest.json`` atomically."""
-    temp = folder / f".{MANIFEST}.tmp"
-    temp.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    os.replace(temp, folder / MANIFEST)
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
 
 def reusable(options: BuildOptions, key: str) -> dict | None:
@@ -206,17 +205,6 @@ def leftovers(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f"{out.name}.building-*")) + sorted(
         out.parent.glob(f"{out.name}.previous-*")
     )
-
-
-def swap_into_place(built: Path, out: Path) -> None:
-    """Replace ``out`` with ``built``; the old ``out`` is removed only after the swap."""
-    previous = None
-    if out.exists():
-        previous = out.parent / f"{out.name}.previous-{os.getpid()}"
-        os.replace(out, previous)
-    os.replace(built, out)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
 
 
 def remove_leftovers(out: Path) -> list[Path]:
@@ -345,7 +333,7 @@ def run_build(options: BuildOptions, progress: Callable[[str, float], None]) -> 
     manifest["renderer"]["name"] = renderer
     manifest["outputs"] = {fmt: str(p) for fmt, p in outputs.items()}
     write_manifest(folder, manifest)
-    swap_into_place(folder, options.out)
+    replace_folder(folder, options.out)
     remove_leftovers(options.out)
     final = {fmt: options.out / p for fmt, p in outputs.items()}
     return BuildOutcome(options.out, False, final, renderer, dict(manifest["steps"]))
@@ -356,6 +344,8 @@ def run_build(options: BuildOptions, progress: Callable[[str, float], None]) -> 
 
 def archive_year(year: str, figures_path: Path, history_dir: Path, *, force: bool = False) -> Path:
     """Copy ``year``'s rows of a figures file into ``history_dir/<year>.csv``."""
+    import polars as pl
+
     from pipeline.errors import InputError
     from pipeline.figures import read_figures
 
@@ -364,14 +354,8 @@ def archive_year(year: str, figures_path: Path, history_dir: Path, *, force: boo
         raise FileExistsError(
             f"{target} already holds an archived {year}; use --force to replace it"
         )
-    rows = read_figures(figures_path)
-    import polars as pl
-
-    rows = rows.filter(pl.col("year") == year)
+    rows = read_figures(figures_path).filter(pl.col("year") == year)
     if rows.is_empty():
         raise InputError(str(figures_path), f"no figures for {year} in this file")
-    history_dir.mkdir(parents=True, exist_ok=True)
-    temp = history_dir / f".{year}.csv.tmp"
-    rows.write_csv(temp)
-    os.replace(temp, target)
+    atomic_write(target, rows.write_csv)
     return target

@@ -7,14 +7,13 @@ kept in ``data/history/``, into one tidy table:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.errors import InputError
+from pipeline.files import atomic_write
 from pipeline.load import Extracts
 from pipeline.reference import (
     ESCALATION_FINDINGS,
@@ -506,24 +505,12 @@ def load_history(history_dir: str | Path | None) -> pl.DataFrame:
     return pl.concat([empty_figures(), *frames])
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temp))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def write_figures(figures: pl.DataFrame, out_dir: str | Path) -> tuple[Path, Path]:
     """Write ``figures.csv`` and ``figures.parquet`` into ``out_dir``, each atomically."""
     out_dir = Path(out_dir)
     csv_path, parquet_path = out_dir / "figures.csv", out_dir / "figures.parquet"
-    _atomic_write(csv_path, lambda p: figures.write_csv(p))
-    _atomic_write(parquet_path, lambda p: figures.write_parquet(p))
+    atomic_write(csv_path, lambda p: figures.write_csv(p))
+    atomic_write(parquet_path, lambda p: figures.write_parquet(p))
     return csv_path, parquet_path
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import nbformat
 
 from pipeline import PROJECT_ROOT
+from pipeline.files import atomic_write_text
 from pipeline.narrative import pipe_table
 from pipeline.provenance import package_versions, sha256_file
 from pipeline.years import display_year
@@ -136,13 +137,6 @@ def choose_renderer(out_dir: Path) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- small helpers
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, then rename."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def report_title(year: str) -> str:

@@ -25,6 +25,7 @@ import polars as pl
 
 from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError
+from pipeline.files import replace_folder
 from pipeline.load import EXTRACT_STEMS, ROW, Extracts, load_extracts
 from pipeline.reference import Reference, load_reference
 from pipeline.years import display_year, year_end, year_start
@@ -383,17 +384,6 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap the finished folder `new` into place at `target`."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-old-"))
-        os.replace(target, old / target.name)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _ge_results_json(checkpoint_result) -> dict[str, Any]:
     return {
         "run_id": checkpoint_result.run_id.to_json_dict(),
@@ -427,7 +417,7 @@ def validate_extracts(
             _write_json(work / "ge_results.json", _ge_results_json(result))
         (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")
         _write_json(work / "result.json", report.to_json_dict())
-        _replace_dir(work, out_dir / "validation")
+        replace_folder(work, out_dir / "validation")
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

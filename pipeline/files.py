@@ -1,0 +1,45 @@
+"""Writing output files so that a reader never sees a half-written one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file beside ``path``, then rename it into place.
+
+    On any failure the temporary file is removed and ``path`` is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temp))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text to ``path`` atomically."""
+    atomic_write(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Swap the finished folder ``new`` into place at ``target``.
+
+    The old ``target`` is renamed to ``<name>.previous-<pid>`` first and removed only
+    after the swap, so at no moment is there a half-replaced folder.
+    """
+    previous = None
+    if target.exists():
+        previous = target.parent / f"{target.name}.previous-{os.getpid()}"
+        os.replace(target, previous)
+    os.replace(new, target)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
