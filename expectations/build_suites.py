@@ -3,11 +3,15 @@
 The JSON files are what is committed, reviewed and run; this script only regenerates
 them: `python expectations/build_suites.py`. Every expectation carries `meta` naming the
 extract file, the column an analyst must fix and the rule in plain words, which the
-validation summary prints. Council-dependent value sets and the reporting year's dates
-are suite parameters (`{"$PARAMETER": name}`) filled from the reference data at run time:
-`service_areas`, `teams`, `natures`, `remedies`, `duty_categories`, `year_start`, `year_end`.
-The fixed vocabularies of the data contract (procedures, outcomes, findings, LGO statuses)
-are part of the contract itself and are written into the suites.
+validation summary prints; `{column}` in a rule stands for the column as the summary names
+it (the council's own header when the reference file maps it, see pipeline/validate.py).
+Council-dependent value sets and the reporting year's dates are suite parameters
+(`{"$PARAMETER": name}`) filled from the reference data at run time: `service_areas`,
+`teams`, `natures`, `remedies`, `duty_categories`, `outcomes`, `escalation_findings`,
+`lgo_statuses`, `lgo_findings`, `year_start`, `year_end`. The meanings of the codes reach
+the suites as columns added for validation (`complaints.outcome_kind`,
+`lgo.fault_finding`), so the suites hold the contract's kinds and never a council's names.
+Procedures and stages are fixed by the regulations and written into the suites.
 """
 
 from __future__ import annotations
@@ -22,18 +26,9 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
-from pipeline.reference import (  # noqa: E402
-    ESCALATION_FINDINGS,
-    LGO_FAULT_FINDINGS,
-    LGO_FINDINGS,
-    LGO_STATUSES,
-    NO_RESPONSE_OUTCOMES,
-    OUTCOMES,
-    PROCEDURES,
-)
+from pipeline.reference import PROCEDURES  # noqa: E402
 
 SUITES_DIR = Path(__file__).resolve().parent
-ANSWERED_OUTCOMES = [o for o in OUTCOMES if o not in NO_RESPONSE_OUTCOMES]
 # Fixed ids keep the JSON stable when it is regenerated (diffs show real changes only).
 ID_PREFIX = "00000000-0000-4000-8000-"
 
@@ -47,10 +42,17 @@ def meta(file: str, column: str, rule: str) -> dict[str, str]:
     return {"file": file, "column": column, "rule": rule}
 
 
+def col(name: str) -> str:
+    """A column named in a rule, as the validation summary will name it."""
+    return f"{{{name}}}"
+
+
 def required(file: str, *columns: str) -> list:
     """Each column holds a value on every row."""
     return [
-        gx.expectations.ExpectColumnValuesToNotBeNull(column=c, meta=meta(file, c, f"{c} is empty"))
+        gx.expectations.ExpectColumnValuesToNotBeNull(
+            column=c, meta=meta(file, c, f"{col(c)} is empty")
+        )
         for c in columns
     ]
 
@@ -60,14 +62,14 @@ def unique_ref(file: str, column: str) -> list:
     return [
         *required(file, column),
         gx.expectations.ExpectColumnValuesToBeUnique(
-            column=column, meta=meta(file, column, f"{column} is not unique in the file")
+            column=column, meta=meta(file, column, f"{col(column)} is not unique in the file")
         ),
     ]
 
 
 def in_set(file: str, column: str, values, what: str) -> gx.expectations.Expectation:
     return gx.expectations.ExpectColumnValuesToBeInSet(
-        column=column, value_set=values, meta=meta(file, column, f"{column} is not {what}")
+        column=column, value_set=values, meta=meta(file, column, f"{col(column)} is not {what}")
     )
 
 
@@ -76,7 +78,7 @@ def in_year(file: str, column: str) -> gx.expectations.Expectation:
         column=column,
         min_value=param("year_start"),
         max_value=param("year_end"),
-        meta=meta(file, column, f"{column} is outside the reporting year"),
+        meta=meta(file, column, f"{col(column)} is outside the reporting year"),
     )
 
 
@@ -94,7 +96,7 @@ def not_before(file: str, later: str, earlier: str) -> gx.expectations.Expectati
         column_B=earlier,
         or_equal=True,
         ignore_row_if="either_value_is_missing",
-        meta=meta(file, later, f"{later} is before {earlier}"),
+        meta=meta(file, later, f"{col(later)} is before {col(earlier)}"),
     )
 
 
@@ -107,17 +109,25 @@ def complaints() -> list:
         in_year(f, "received_date"),
         *service_and_team(f),
         in_set(f, "nature", param("natures"), "a nature of the reference data"),
-        in_set(f, "outcome", list(OUTCOMES), "an outcome of the data contract"),
+        in_set(f, "outcome", param("outcomes"), "an outcome of the reference data"),
         not_before(f, "response_date", "received_date"),
         gx.expectations.ExpectColumnValuesToNotBeNull(
             column="response_date",
-            row_condition=Column(name="outcome").is_in(ANSWERED_OUTCOMES),
-            meta=meta(f, "response_date", "response_date is empty but the outcome needs one"),
+            row_condition=Column(name="outcome_kind") == "answered",
+            meta=meta(
+                f,
+                "response_date",
+                f"{col('response_date')} is empty but the {col('outcome')} needs one",
+            ),
         ),
         gx.expectations.ExpectColumnValuesToBeNull(
             column="response_date",
-            row_condition=Column(name="outcome").is_in(list(NO_RESPONSE_OUTCOMES)),
-            meta=meta(f, "response_date", "response_date is set but the outcome has no response"),
+            row_condition=Column(name="outcome_kind").is_in(["closed", "ongoing"]),
+            meta=meta(
+                f,
+                "response_date",
+                f"{col('response_date')} is set but the {col('outcome')} has no response",
+            ),
         ),
     ]
 
@@ -141,7 +151,7 @@ def escalations() -> list:
             column="stage",
             value_set=[2],
             row_condition=Column(name="procedure") == "corporate",
-            meta=meta(f, "stage", "stage 3 exists only for the statutory procedure"),
+            meta=meta(f, "stage", f"{col('stage')} 3 exists only for the statutory procedure"),
         ),
         *service_and_team(f),
         in_year(f, "commissioned_date"),
@@ -155,9 +165,11 @@ def findings() -> list:
         *required(f, "escalation_ref", "point_no", "finding"),
         gx.expectations.ExpectCompoundColumnsToBeUnique(
             column_list=["escalation_ref", "point_no"],
-            meta=meta(f, "point_no", "point_no appears twice for one escalation_ref"),
+            meta=meta(
+                f, "point_no", f"{col('point_no')} appears twice for one {col('escalation_ref')}"
+            ),
         ),
-        in_set(f, "finding", list(ESCALATION_FINDINGS), "a finding of the data contract"),
+        in_set(f, "finding", param("escalation_findings"), "a finding of the reference data"),
     ]
 
 
@@ -172,13 +184,13 @@ def lgo() -> list:
         *unique_ref(f, "lgo_ref"),
         *service_and_team(f),
         *required(f, "status", "finding", "decision_date"),
-        in_set(f, "status", list(LGO_STATUSES), "an LGO status of the data contract"),
-        in_set(f, "finding", list(LGO_FINDINGS), "an LGO finding of the data contract"),
+        in_set(f, "status", param("lgo_statuses"), "an LGO status of the reference data"),
+        in_set(f, "finding", param("lgo_findings"), "an LGO finding of the reference data"),
         in_year(f, "decision_date"),
         gx.expectations.ExpectColumnValuesToNotBeNull(
             column="summary",
-            row_condition=Column(name="finding").is_in(list(LGO_FAULT_FINDINGS)),
-            meta=meta(f, "summary", "summary is required for a fault finding"),
+            row_condition=Column(name="fault_finding") == True,  # noqa: E712 (a GE condition)
+            meta=meta(f, "summary", f"{col('summary')} is required for a fault finding"),
         ),
     ]
 
@@ -207,7 +219,7 @@ def orphan(file: str, column: str, derived: str, parent: str) -> list:
     """Derived frame: `derived` holds the reference when it is not found in `parent`."""
     return [
         gx.expectations.ExpectColumnValuesToBeNull(
-            column=derived, meta=meta(file, column, f"{column} is not in {parent}")
+            column=derived, meta=meta(file, column, f"{col(column)} is not in {parent}")
         )
     ]
 
@@ -217,7 +229,7 @@ def team_areas() -> list:
     return [
         gx.expectations.ExpectColumnValuesToBeNull(
             column="team_outside_service_area",
-            meta=meta("", "team", "team does not belong to that service area"),
+            meta=meta("", "team", f"{col('team')} does not belong to that service area"),
         )
     ]
 

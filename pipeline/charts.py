@@ -28,7 +28,6 @@ import polars as pl
 import vl_convert as vlc
 
 from pipeline.narrative import change_phrase, percent, percent_column, rows
-from pipeline.reference import LGO_FAULT_FINDINGS, LGO_FINDINGS
 from pipeline.years import display_year, previous_year
 
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -487,14 +486,19 @@ def stage2_findings(
     )
 
 
-def lgo_findings(figures: pl.DataFrame, year: str) -> ReportChart | None:
-    """Ombudsman decisions by finding, fault findings in a second colour and named as such."""
+def lgo_findings(
+    figures: pl.DataFrame, year: str, order: Sequence[str], fault_findings: Sequence[str]
+) -> ReportChart | None:
+    """Ombudsman decisions by finding, fault findings in a second colour and named as such.
+
+    ``order`` and ``fault_findings`` come from the reference (``lgo_findings``).
+    """
     base = _category_chart(
         figures,
         chart_id="lgo-findings",
         table="lgo_by_finding",
         year=year,
-        order=LGO_FINDINGS,
+        order=order,
         what="Ombudsman decisions by finding",
         category_title="Finding",
         title=lambda top: "",
@@ -508,13 +512,13 @@ def lgo_findings(figures: pl.DataFrame, year: str) -> ReportChart | None:
         rows(figures, "lgo_by_finding", year=year)
         .select("category", "n", "pct")
         .with_columns(
-            pl.when(pl.col("category").is_in(list(LGO_FAULT_FINDINGS)))
+            pl.when(pl.col("category").is_in(list(fault_findings)))
             .then(pl.lit("Fault found"))
             .otherwise(pl.lit("No fault found"))
             .alias("Fault")
         )
     )
-    order = [f for f in LGO_FINDINGS if f in frame["category"].to_list()]
+    order = [f for f in order if f in frame["category"].to_list()]
     colour = alt.Color(
         "Fault:N",
         scale=alt.Scale(domain=["No fault found", "Fault found"], range=[PALETTE[0], PALETTE[3]]),
@@ -530,10 +534,16 @@ def lgo_findings(figures: pl.DataFrame, year: str) -> ReportChart | None:
         headline,
         base.subtitle,
         alt_text,
-        base.description + f" Fault findings (the two maladministration findings, shown in "
+        base.description + f" Fault findings ({_listed(fault_findings)}, shown in "
         f"orange and labelled in the legend): {fault_share} of decisions.",
         base.table,
     )
+
+
+def _listed(names: Sequence[str]) -> str:
+    """Quoted names joined for a sentence: 'A', 'A' and 'B', 'A', 'B' and 'C'."""
+    quoted = [f"'{name}'" for name in names]
+    return " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
 
 def compliments_by_service(

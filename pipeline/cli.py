@@ -130,7 +130,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from pipeline.synth import synthesise
 
     try:
-        paths = synthesise(Path(args.out), year=args.year, cases=args.cases, seed=args.seed)
+        paths = synthesise(
+            Path(args.out),
+            year=args.year,
+            cases=args.cases,
+            seed=args.seed,
+            reference_path=Path(args.reference),
+        )
     except ValueError as exc:
         fail(f"synth: {exc}")
         return EXIT_CRASH
@@ -284,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", required=True, help="folder to write the extract into")
     synth.add_argument("--cases", type=int, help="random extract with this many complaints")
     synth.add_argument("--seed", type=int, default=1, help="random seed (with --cases)")
+    synth.add_argument(
+        "--reference",
+        default=DEFAULT_REFERENCE,
+        help="authority YAML file whose code lists and column names to write",
+    )
     synth.set_defaults(run=cmd_synth)
     build = sub.add_parser("build", help="validate, compute, report and render in one go")
     add_year_options(build, history=True)

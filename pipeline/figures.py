@@ -15,14 +15,7 @@ import polars as pl
 from pipeline.errors import InputError
 from pipeline.files import atomic_write
 from pipeline.load import Extracts
-from pipeline.reference import (
-    ESCALATION_FINDINGS,
-    LGO_FAULT_FINDINGS,
-    LGO_FINDINGS,
-    OUTCOMES,
-    PROCEDURES,
-    Reference,
-)
+from pipeline.reference import PROCEDURES, Reference
 from pipeline.workdays import band_expr
 from pipeline.years import previous_year, year_start
 
@@ -341,10 +334,11 @@ def lgo_by_team(extracts: Extracts) -> pl.DataFrame:
     return counts.rename({"finding": "category"})
 
 
-def lgo_fault_found(extracts: Extracts) -> pl.DataFrame:
+def lgo_fault_found(extracts: Extracts, reference: Reference) -> pl.DataFrame:
     """Ombudsman decisions that found fault, as a share of the year's decisions."""
+    fault = pl.col("finding").is_in(reference.fault_findings)
     return extracts.lgo.select(
-        pl.col("finding").is_in(LGO_FAULT_FINDINGS).sum().cast(pl.Int64).alias("n"),
+        fault.sum().cast(pl.Int64).alias("n"),
         pl.len().alias("total"),
     ).select("n", percent_of(pl.col("total")).alias("pct"))
 
@@ -388,6 +382,43 @@ def year_on_year(current: pl.DataFrame, history: pl.DataFrame, year: str) -> pl.
     )
 
 
+# ---------------------------------------------------------------- earlier years
+
+# Tables whose categories are values of a code list of the reference file.
+CODE_LIST_TABLES: dict[str, str] = {
+    "stage1_outcome": "outcomes",
+    "stage1_timescale": "outcomes",  # closed and ongoing outcomes are bands
+    "stage2_findings": "escalation_findings",
+    "lgo_by_finding": "lgo_findings",
+    "lgo_by_team": "lgo_findings",
+}
+
+
+def history_in_todays_names(history: pl.DataFrame, reference: Reference) -> pl.DataFrame:
+    """Earlier years' categories under this year's names (aliases, any case, trimmed).
+
+    A year written under an older name lines up with this year's category when the
+    reference lists the older name as an alias. Rows that come to share a category are
+    added together (both counts and shares are of the same total).
+    """
+    category = pl.col("category")
+    renamed = category
+    for table, code_list in CODE_LIST_TABLES.items():
+        spellings = reference.spellings(code_list)
+        known = category.str.strip_chars().str.to_lowercase()
+        todays = known.replace_strict(spellings, default=category, return_dtype=pl.String)
+        renamed = pl.when(pl.col("table") == table).then(todays).otherwise(renamed)
+    history = history.with_columns(renamed.alias("category"))
+    key = ["table", "year", *DIMENSIONS]
+    if not history.select(pl.struct(key).is_duplicated().any()).item():
+        return history
+    known_sum = {c: pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()) for c in ("n", "pct")}
+    merged = history.group_by(key, maintain_order=True).agg(
+        known_sum["n"].alias("n"), known_sum["pct"].alias("pct")
+    )
+    return merged.select(pl.col(c).cast(t) for c, t in SCHEMA.items())
+
+
 # ---------------------------------------------------------------- assembly
 
 
@@ -399,12 +430,12 @@ def category_orders(reference: Reference) -> dict[str, Sequence[str]]:
         "duty_by_category": reference.duty_categories,
         "stage1_nature": reference.natures,
         "stage1_nature_overall": reference.natures,
-        "stage1_outcome": OUTCOMES,
+        "stage1_outcome": reference.outcome_names,
         "stage1_timescale": list(dict.fromkeys(bands)),
         "stage1_remedy": reference.remedies,
-        "stage2_findings": ESCALATION_FINDINGS,
-        "lgo_by_finding": LGO_FINDINGS,
-        "lgo_by_team": LGO_FINDINGS,
+        "stage2_findings": reference.escalation_finding_names,
+        "lgo_by_finding": reference.lgo_finding_names,
+        "lgo_by_team": reference.lgo_finding_names,
         "year_on_year": YEAR_ON_YEAR_CATEGORIES,
     }
 
@@ -441,7 +472,7 @@ def compute_figures(
 ) -> pl.DataFrame:
     """Every figure of the report for ``year``, plus the history rows it compares against."""
     history = history if history is not None else empty_figures()
-    history = history.filter(pl.col("year") < year)
+    history = history_in_todays_names(history.filter(pl.col("year") < year), reference)
     banded = with_bands(extracts, reference, year)
     tables = {
         "feedback_total": feedback_total(extracts),
@@ -464,7 +495,7 @@ def compute_figures(
         "stage3_prior_year": stage3_prior_year(extracts, year),
         "lgo_by_finding": lgo_by_finding(extracts),
         "lgo_by_team": lgo_by_team(extracts),
-        "lgo_fault_found": lgo_fault_found(extracts),
+        "lgo_fault_found": lgo_fault_found(extracts, reference),
         "compliments_by_service": compliments_by_service(extracts),
     }
     current = pl.concat([tidy(frame, name, year) for name, frame in tables.items()])

@@ -2,9 +2,12 @@
 
 Every frame gets a ``_row`` column: the data row number in the file, counted from 1
 with the header not counted, so that later checks can point at the exact row.
-Text is trimmed, empty cells become nulls, vocabularies and team aliases are mapped
-to their canonical spellings. Unknown values are kept (trimmed) for validation to
-report; only problems that make a file unreadable raise :class:`InputError`.
+Headers are matched trimmed and in any case, through the reference file's ``columns``
+mapping where it has one. Text is trimmed, empty cells become nulls, code lists and
+team aliases are mapped to their canonical spellings. Unknown values are kept (trimmed)
+for validation to report; only problems that make a file unreadable raise
+:class:`InputError`. A message about a mapped column names it as the file spells it,
+with the contract name in brackets.
 """
 
 from __future__ import annotations
@@ -16,14 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.errors import InputError
-from pipeline.reference import (
-    ESCALATION_FINDINGS,
-    LGO_FINDINGS,
-    LGO_STATUSES,
-    OUTCOMES,
-    PROCEDURES,
-    Reference,
-)
+from pipeline.reference import PROCEDURES, Reference
 
 ROW = "_row"
 EXTRACT_STEMS: tuple[str, ...] = (
@@ -131,10 +127,16 @@ class Extracts:
     duty: pl.DataFrame
     compliments: pl.DataFrame
     files: dict[str, Path | None] = field(default_factory=dict)
+    # stem -> contract column -> how messages name it, for columns the reference maps
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Stem -> frame, in contract order."""
         return {stem: getattr(self, stem) for stem in EXTRACT_STEMS}
+
+    def label(self, stem: str, column: str) -> str:
+        """A column as messages name it: ``Date Received (received_date)`` when mapped."""
+        return self.labels.get(stem, {}).get(column, column)
 
 
 def find_extract(raw_dir: Path, stem: str) -> Path | None:
@@ -210,20 +212,54 @@ def _read_xlsx_text(path: Path, skip: tuple[str, ...] = ()) -> pl.DataFrame:
     return frame.with_row_index(ROW, offset=1)
 
 
-def _normalise_header(frame: pl.DataFrame) -> pl.DataFrame:
-    renamed = {c: _header_name(c) for c in frame.columns if c != ROW}
-    return frame.rename(renamed)
+def mapped_label(header: str, column: str) -> str:
+    """How a message names a mapped column: the header, the contract name in brackets."""
+    return f"{header} ({column})"
+
+
+def _contract_header(
+    frame: pl.DataFrame, mapping: Mapping[str, str]
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Rename the file's headers to contract columns: trimmed, any case, through ``mapping``.
+
+    ``mapping`` is the reference's contract column -> header for this extract. A contract
+    name the reference maps to another header is not read (no silent fallback). Returns
+    the frame and the label of each mapped column found, as the file spells its header.
+    """
+    wanted = {header.lower(): column for column, header in mapping.items()}
+    renamed: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    unread = []
+    for original in frame.columns:
+        if original == ROW:
+            continue
+        name = _header_name(original)
+        if name in wanted:
+            renamed[original] = wanted[name]
+            labels[wanted[name]] = mapped_label(original.lstrip("\ufeff").strip(), wanted[name])
+        elif name in mapping:
+            unread.append(original)
+        else:
+            renamed[original] = name
+    return frame.drop(unread).rename(renamed), labels
 
 
 def _check_columns(
-    frame: pl.DataFrame, spec: ExtractSpec, file: str, skipped: tuple[str, ...] = ()
+    frame: pl.DataFrame,
+    spec: ExtractSpec,
+    file: str,
+    skipped: tuple[str, ...] = (),
+    mapping: Mapping[str, str] | None = None,
 ) -> None:
     absent_allowed = (*spec.optional, *skipped)
     missing = [c for c in spec.columns if c not in frame.columns and c not in absent_allowed]
     if missing:
-        raise InputError(
-            file, "required column missing from the header row", column=", ".join(missing)
-        )
+        mapping = mapping or {}
+        named = [mapped_label(mapping[c], c) if c in mapping else c for c in missing]
+        message = "required column missing from the header row"
+        if any(c in mapping for c in missing):
+            message += " (the header the reference file names under `columns`)"
+        raise InputError(file, message, column=", ".join(named))
 
 
 def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
@@ -281,7 +317,9 @@ def _typed(frame: pl.LazyFrame, spec: ExtractSpec) -> pl.LazyFrame:
     )
 
 
-def _check_parsed(frame: pl.DataFrame, spec: ExtractSpec, file: str) -> pl.DataFrame:
+def _check_parsed(
+    frame: pl.DataFrame, spec: ExtractSpec, file: str, labels: Mapping[str, str]
+) -> pl.DataFrame:
     """The first cell that did not parse is an error; then drop the kept texts."""
     kinds = {c: k for c, k in spec.columns.items() if k != "text"}
     if not kinds:
@@ -292,7 +330,11 @@ def _check_parsed(frame: pl.DataFrame, spec: ExtractSpec, file: str) -> pl.DataF
         if flags[column]:
             bad = frame.filter(unparsed[column]).row(0, named=True)
             raise InputError(
-                file, TYPE_HINTS[kind], row=bad[ROW], column=column, value=bad[f"_text_{column}"]
+                file,
+                TYPE_HINTS[kind],
+                row=bad[ROW],
+                column=labels.get(column, column),
+                value=bad[f"_text_{column}"],
             )
     return frame.drop(f"_text_{c}" for c in kinds)
 
@@ -309,11 +351,18 @@ def _vocabularies(stem: str, reference: Reference) -> dict[str, dict[str, str]]:
 
     common = {"procedure": spell(PROCEDURES)}
     by_stem = {
-        "complaints": {**common, "nature": spell(reference.natures), "outcome": spell(OUTCOMES)},
+        "complaints": {
+            **common,
+            "nature": spell(reference.natures),
+            "outcome": reference.spellings("outcomes"),
+        },
         "remedies": {"remedy": spell(reference.remedies)},
         "escalations": common,
-        "findings": {"finding": spell(ESCALATION_FINDINGS)},
-        "lgo": {"status": spell(LGO_STATUSES), "finding": spell(LGO_FINDINGS)},
+        "findings": {"finding": reference.spellings("escalation_findings")},
+        "lgo": {
+            "status": reference.spellings("lgo_statuses"),
+            "finding": reference.spellings("lgo_findings"),
+        },
         "duty": {"category": spell(reference.duty_categories)},
     }
     return by_stem.get(stem, {})
@@ -340,13 +389,23 @@ def read_extract(
     summaries, recommended actions) are not read and come back empty: figures do not
     need them, and on large extracts they are most of the bytes.
     """
+    return _read_extract(path, stem, reference, free_text=free_text)[0]
+
+
+def _read_extract(
+    path: str | Path, stem: str, reference: Reference, *, free_text: bool = True
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """:func:`read_extract`, plus the labels of the columns the reference maps."""
     path = Path(path)
     spec = SPECS[stem]
     file = str(path)
+    mapping = reference.columns.get(stem, {})
     skip = () if free_text else FREE_TEXT_COLUMNS.get(stem, ())
+    skip_headers = tuple(reference.header_of(stem, c).lower() for c in skip)
     reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
-    frame = _normalise_header(reader(path, skip)).drop(skip, strict=False)
-    _check_columns(frame, spec, file, skip)
+    frame, labels = _contract_header(reader(path, skip_headers), mapping)
+    frame = frame.drop(skip, strict=False)
+    _check_columns(frame, spec, file, skip, mapping)
     frame = _trimmed(frame, spec)
     if stem in HEADER_ONLY_NOT_ALLOWED and frame.is_empty():
         raise InputError(file, "the file has a header but no data rows")
@@ -357,9 +416,9 @@ def read_extract(
         .pipe(_canonical_teams, reference)
         .collect()
     )
-    frame = _check_parsed(frame, spec, file)
+    frame = _check_parsed(frame, spec, file, labels)
     schema = {ROW: pl.UInt32(), **{c: POLARS_TYPES[k] for c, k in spec.columns.items()}}
-    return frame.select(pl.col(c).cast(t) for c, t in schema.items())
+    return frame.select(pl.col(c).cast(t) for c, t in schema.items()), labels
 
 
 def empty_extract(stem: str) -> pl.DataFrame:
@@ -387,6 +446,7 @@ def load_extracts(
         raise InputError(str(raw_dir), "extract folder not found")
     frames: dict[str, pl.DataFrame] = {}
     files: dict[str, Path | None] = {}
+    labels: dict[str, dict[str, str]] = {}
     for stem in EXTRACT_STEMS:
         path = find_extract(raw_dir, stem)
         files[stem] = path
@@ -397,5 +457,5 @@ def load_extracts(
                 )
             frames[stem] = empty_extract(stem)
         else:
-            frames[stem] = read_extract(path, stem, reference, free_text=free_text)
-    return Extracts(**frames, files=files)
+            frames[stem], labels[stem] = _read_extract(path, stem, reference, free_text=free_text)
+    return Extracts(**frames, files=files, labels=labels)

@@ -1,8 +1,9 @@
-"""The authority file: service areas, teams and their aliases, code lists, timescales."""
+"""The authority file: service areas and teams, code lists and their meanings, column
+names, timescales. Keys a council leaves out mean the data contract's defaults."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
@@ -11,41 +12,79 @@ import yaml
 from pipeline.errors import InputError
 
 PROCEDURES: tuple[str, ...] = ("statutory", "corporate")
-OUTCOMES: tuple[str, ...] = (
-    "Upheld",
-    "Partially Upheld",
-    "Not Upheld",
-    "Complainant not Engaging",
-    "Closed: Sensitive Matter",
-    "Complaint Withdrawn",
-    "Remains Ongoing",
-    "Unable to make a Finding",
+OUTCOME_KINDS: tuple[str, ...] = ("answered", "closed", "ongoing")
+
+
+@dataclass(frozen=True)
+class Code:
+    """One value of a code list: the name the report prints and the other spellings
+    extracts (and earlier years' figures) use for it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """The name, then its aliases."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Outcome(Code):
+    """A Stage 1 outcome and what it means (contract 1.2, section 5.2).
+
+    ``answered``: a response date is required; ``closed``: no response date, the
+    timescale band is the outcome itself; ``ongoing``: no response date, banded by age
+    at 31 March. ``upheld``: counts as upheld or partly upheld.
+    """
+
+    kind: str = field(default="answered", metadata={"choices": OUTCOME_KINDS})
+    upheld: bool = False
+
+
+@dataclass(frozen=True)
+class LgoFinding(Code):
+    """An Ombudsman finding; ``fault`` findings count in ``lgo_fault_found``."""
+
+    fault: bool = False
+
+
+# ---------------------------------------------------------------- the defaults
+# The code lists of the data contract (1.2) with their meanings (3.2), used when the
+# reference file does not list its own. This is the one place the names are written.
+
+DEFAULT_OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("Upheld", upheld=True),
+    Outcome("Partially Upheld", upheld=True),
+    Outcome("Not Upheld"),
+    Outcome("Complainant not Engaging", kind="closed"),
+    Outcome("Closed: Sensitive Matter", kind="closed"),
+    Outcome("Complaint Withdrawn", kind="closed"),
+    Outcome("Remains Ongoing", kind="ongoing"),
+    Outcome("Unable to make a Finding"),
 )
-NO_RESPONSE_OUTCOMES: tuple[str, ...] = (
-    "Complainant not Engaging",
-    "Closed: Sensitive Matter",
-    "Complaint Withdrawn",
-    "Remains Ongoing",
+DEFAULT_ESCALATION_FINDINGS: tuple[Code, ...] = (
+    Code("Upheld"),
+    Code("Partially Upheld"),
+    Code("Not Upheld"),
+    Code("No Finding"),
 )
-CLOSED_WITHOUT_RESPONSE: tuple[str, ...] = (
-    "Complaint Withdrawn",
-    "Complainant not Engaging",
-    "Closed: Sensitive Matter",
+DEFAULT_LGO_STATUSES: tuple[Code, ...] = (Code("Enquiry"), Code("Investigation"))
+DEFAULT_LGO_FINDINGS: tuple[LgoFinding, ...] = (
+    LgoFinding("Refusal to Investigate"),
+    LgoFinding("Investigation Commenced"),
+    LgoFinding("Premature Complaint"),
+    LgoFinding("No Fault"),
+    LgoFinding("Maladministration and Injustice", fault=True),
+    LgoFinding("Maladministration No Injustice", fault=True),
 )
-ESCALATION_FINDINGS: tuple[str, ...] = ("Upheld", "Partially Upheld", "Not Upheld", "No Finding")
-LGO_STATUSES: tuple[str, ...] = ("Enquiry", "Investigation")
-LGO_FINDINGS: tuple[str, ...] = (
-    "Refusal to Investigate",
-    "Investigation Commenced",
-    "Premature Complaint",
-    "No Fault",
-    "Maladministration and Injustice",
-    "Maladministration No Injustice",
-)
-LGO_FAULT_FINDINGS: tuple[str, ...] = (
-    "Maladministration and Injustice",
-    "Maladministration No Injustice",
-)
+# Optional code lists of the reference file: key -> (entry type, default list).
+CODE_LISTS: dict[str, tuple[type[Code], tuple[Code, ...]]] = {
+    "outcomes": (Outcome, DEFAULT_OUTCOMES),
+    "escalation_findings": (Code, DEFAULT_ESCALATION_FINDINGS),
+    "lgo_statuses": (Code, DEFAULT_LGO_STATUSES),
+    "lgo_findings": (LgoFinding, DEFAULT_LGO_FINDINGS),
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +118,12 @@ class Reference:
     timescales: dict[str, tuple[int, ...]] = field(
         default_factory=lambda: {"statutory": (10, 20), "corporate": (15,)}
     )
+    outcomes: tuple[Outcome, ...] = DEFAULT_OUTCOMES
+    escalation_findings: tuple[Code, ...] = DEFAULT_ESCALATION_FINDINGS
+    lgo_statuses: tuple[Code, ...] = DEFAULT_LGO_STATUSES
+    lgo_findings: tuple[LgoFinding, ...] = DEFAULT_LGO_FINDINGS
+    # extract -> contract column -> the extract's own header (contract 1.2, section 5.1)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def service_area_names(self) -> list[str]:
@@ -122,17 +167,199 @@ class Reference:
         return [(a.name, t.name) for a in self.service_areas for t in a.teams]
 
     def bands(self, procedure: str) -> list[str]:
-        """Timescale band labels for a procedure, in report order (contract 3.2)."""
+        """Timescale band labels for a procedure, in report order (contract 3.2, 5.2).
+
+        The working-day bands, then one band per ``ongoing`` outcome (cases still open
+        and not over the last limit) and one per ``closed`` outcome.
+        """
         limits = self.timescales[procedure]
         labels = [f"Within {limit} Working Days" for limit in limits]
         labels.append(f"Over {limits[-1]} Working Days")
-        return [*labels, "Remains Ongoing", *CLOSED_WITHOUT_RESPONSE]
+        return [*labels, *self.outcomes_of("ongoing"), *self.outcomes_of("closed")]
+
+    # ------------------------------------------------------------ code lists
+
+    def names(self, code_list: str) -> list[str]:
+        """The names of one code list (``outcomes``, ``lgo_findings``...), in report order."""
+        return [code.name for code in getattr(self, code_list)]
+
+    def spellings(self, code_list: str) -> dict[str, str]:
+        """Lower-cased spelling (name or alias, trimmed) -> name, for one code list."""
+        return {
+            spelling.strip().lower(): code.name
+            for code in getattr(self, code_list)
+            for spelling in code.spellings
+        }
+
+    @property
+    def outcome_names(self) -> list[str]:
+        """Stage 1 outcomes in report order."""
+        return self.names("outcomes")
+
+    def outcomes_of(self, *kinds: str) -> list[str]:
+        """Stage 1 outcomes of the given kinds (answered, closed, ongoing), in report order."""
+        return [o.name for o in self.outcomes if o.kind in kinds]
+
+    @property
+    def outcome_kinds(self) -> dict[str, str]:
+        """Outcome name -> its kind."""
+        return {o.name: o.kind for o in self.outcomes}
+
+    @property
+    def upheld_outcomes(self) -> list[str]:
+        """Outcomes that count as upheld or partly upheld."""
+        return [o.name for o in self.outcomes if o.upheld]
+
+    @property
+    def escalation_finding_names(self) -> list[str]:
+        """Findings on Stage 2/3 points, in report order."""
+        return self.names("escalation_findings")
+
+    @property
+    def lgo_status_names(self) -> list[str]:
+        """Ombudsman statuses, in report order."""
+        return self.names("lgo_statuses")
+
+    @property
+    def lgo_finding_names(self) -> list[str]:
+        """Ombudsman findings, in report order."""
+        return self.names("lgo_findings")
+
+    @property
+    def fault_findings(self) -> list[str]:
+        """Ombudsman findings that count as fault found."""
+        return [f.name for f in self.lgo_findings if f.fault]
+
+    # ------------------------------------------------------------ column names
+
+    def header_of(self, extract: str, column: str) -> str:
+        """The header an extract uses for a contract column (the column name unless mapped)."""
+        return self.columns.get(extract, {}).get(column, column)
 
 
 def _names(items: list, file: str, key: str) -> tuple[str, ...]:
     if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-        raise InputError(file, f"'{key}' must be a list of names")
+        raise InputError(
+            file, f"{key} must be a list of names (quote a name YAML reads as a number or yes/no)"
+        )
     return tuple(i.strip() for i in items)
+
+
+def _flag_or_choice(entry: str, name: str, value: object, spec: Field) -> object:
+    """Check one meaning field of a code-list entry against its type or choices."""
+    choices = spec.metadata.get("choices")
+    if choices is not None and isinstance(value, str):
+        value = value.strip().lower()
+    if choices is not None and value not in choices:
+        raise ValueError(f"{entry}: {name} must be one of {', '.join(choices)}")
+    if isinstance(spec.default, bool) and not isinstance(value, bool):
+        raise ValueError(f"{entry}: {name} must be true or false")
+    return value
+
+
+def _code(item: object, file: str, key: str, kind: type[Code]) -> Code:
+    """One entry of a code list: a plain name, or a mapping with name, aliases, meanings."""
+    if isinstance(item, str) and item.strip():
+        return kind(item.strip())
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("name"), str)
+        or not item["name"].strip()
+    ):
+        raise InputError(
+            file, f"{key}: each entry needs a name (quote names YAML reads otherwise)", value=item
+        )
+    name = item["name"].strip()
+    entry = f"{key}, entry '{name}'"
+    specs = {f.name: f for f in fields(kind)}
+    unknown = [k for k in item if k not in specs]
+    if unknown:
+        allowed = ", ".join(specs)
+        raise InputError(file, f"{entry}: unknown key '{unknown[0]}' (an entry has {allowed})")
+    meanings = {}
+    for field_name, value in item.items():
+        if field_name in ("name", "aliases"):
+            continue
+        try:
+            meanings[field_name] = _flag_or_choice(entry, field_name, value, specs[field_name])
+        except ValueError as problem:
+            raise InputError(file, str(problem), value=value) from None
+    aliases = _names(item.get("aliases") or [], file, f"{entry}: aliases")
+    return kind(name, aliases, **meanings)
+
+
+def _unique_spellings(codes: tuple[Code, ...], file: str, key: str) -> None:
+    """Names and aliases may appear once in a list, ignoring case and surrounding spaces."""
+    seen: dict[str, str] = {}
+    for code in codes:
+        for number, spelling in enumerate(code.spellings):
+            role = f"name of '{code.name}'" if number == 0 else f"alias of '{code.name}'"
+            folded = spelling.strip().lower()
+            if folded in seen:
+                raise InputError(
+                    file,
+                    f"{key}: '{spelling}' is listed twice ({seen[folded]}, {role}); "
+                    "names and aliases must be unique in a list, ignoring case",
+                )
+            seen[folded] = role
+
+
+def _code_list(raw: dict, file: str, key: str) -> tuple[Code, ...]:
+    """A code list of the reference file, or the contract's list when the key is absent."""
+    kind, default = CODE_LISTS[key]
+    if raw.get(key) is None:
+        return default
+    items = raw[key]
+    if not isinstance(items, list) or not items:
+        raise InputError(file, f"{key} must be a list of at least one entry")
+    codes = tuple(_code(item, file, key, kind) for item in items)
+    _unique_spellings(codes, file, key)
+    return codes
+
+
+def _columns(raw: object, file: str) -> dict[str, dict[str, str]]:
+    """The ``columns`` key: per extract, contract column -> the extract's header."""
+    from pipeline.load import SPECS  # load imports this module
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(file, "columns must map extract names to their column names")
+    result: dict[str, dict[str, str]] = {}
+    for extract, mapping in raw.items():
+        mapping = {} if mapping is None else mapping
+        if extract not in SPECS:
+            known = ", ".join(SPECS)
+            raise InputError(
+                file, f"columns: unknown extract '{extract}' (the extracts are {known})"
+            )
+        if not isinstance(mapping, dict):
+            raise InputError(file, f"columns.{extract} must map contract columns to headers")
+        contract = SPECS[extract].columns
+        for column, header in mapping.items():
+            if column not in contract:
+                raise InputError(
+                    file,
+                    f"columns.{extract}: '{column}' is not a column of the {extract} extract "
+                    f"(its columns are {', '.join(contract)})",
+                )
+            if not isinstance(header, str) or not header.strip():
+                raise InputError(
+                    file, f"columns.{extract}.{column} must be a header name", value=header
+                )
+        headers = {column: mapping.get(column, column).strip() for column in contract}
+        read_by: dict[str, str] = {}
+        for column, header in headers.items():
+            folded = header.lower()
+            if folded in read_by:
+                raise InputError(
+                    file,
+                    f"columns.{extract}: the header '{header}' would be read as both "
+                    f"{read_by[folded]} and {column}; give each column its own header",
+                )
+            read_by[folded] = column
+        result[extract] = {column: header.strip() for column, header in mapping.items()}
+    return result
 
 
 def _team(entry: dict, file: str) -> Team:
@@ -209,4 +436,6 @@ def load_reference(path: str | Path) -> Reference:
         bank_holiday_subdivision=str(working_days.get("bank_holidays", "ENG")),
         closures=_closures(working_days.get("closures"), file),
         timescales=_timescales(raw.get("timescales") or {}, file),
+        **{key: _code_list(raw, file, key) for key in CODE_LISTS},
+        columns=_columns(raw.get("columns"), file),
     )

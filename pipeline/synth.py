@@ -2,8 +2,10 @@
 
 `write_sample` writes the case-level extract behind the published 2016/17 report (counts taken
 from the report's tables, everything else chosen and documented in data/raw/2016-17/README.md).
-`write_random` writes large contract-valid extracts for benchmarks, built with NumPy/Polars.
-Both are deterministic for a given seed and write atomically (temp folder, then rename).
+`write_random` writes large contract-valid extracts for benchmarks, built with NumPy/Polars,
+in the words of the reference file it is given: its code lists (outcomes drawn by kind,
+fault findings with a summary) and its column names. Both are deterministic for a given
+seed and write atomically (temp folder, then rename).
 """
 
 from __future__ import annotations
@@ -21,15 +23,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.load import EXTRACT_STEMS, POLARS_TYPES, SPECS
-from pipeline.reference import (
-    ESCALATION_FINDINGS,
-    LGO_FAULT_FINDINGS,
-    LGO_FINDINGS,
-    LGO_STATUSES,
-    OUTCOMES,
-    Reference,
-    load_reference,
-)
+from pipeline.reference import Reference, load_reference
 
 DEFAULT_REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference" / "authority.yml"
 SAMPLE_YEAR = "2016-17"
@@ -155,6 +149,8 @@ CORPORATE_OUTCOMES = {
     "Complaint Withdrawn": 3,
 }
 CORPORATE_ONGOING = 3
+ONGOING_OUTCOME = "Remains Ongoing"
+NOT_ESCALATED_AFTER = "Upheld"  # a Stage 1 case upheld in full is not taken to Stage 2
 # Answered cases by band: (label, lowest and highest working days used).
 STATUTORY_BANDS = {"Within 10": (18, 2, 10), "Within 20": (34, 11, 20), "Over 20": (33, 21, 38)}
 CORPORATE_BANDS = {"Within 15": (83, 2, 15), "Over 15": (43, 16, 34)}
@@ -542,14 +538,20 @@ def _frame(stem: str, rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=SCHEMAS[stem], orient="row").select(COLUMNS[stem])
 
 
-def _write_frames(frames: dict[str, pl.DataFrame], out_dir: Path) -> list[Path]:
-    """Write each frame as <stem>.csv in a temp folder next to out_dir, then move into place."""
+def _write_frames(
+    frames: dict[str, pl.DataFrame], out_dir: Path, reference: Reference
+) -> list[Path]:
+    """Write each frame as <stem>.csv in a temp folder next to out_dir, then move into place.
+
+    Headers are the reference's own names for the columns it maps (``columns``).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".synth-", dir=out_dir))
     try:
         for stem in STEMS:
-            frames[stem].select(COLUMNS[stem]).write_csv(
+            headers = {c: reference.header_of(stem, c) for c in COLUMNS[stem]}
+            frames[stem].select(COLUMNS[stem]).rename(headers).write_csv(
                 staging / f"{stem}.csv", date_format="%Y-%m-%d"
             )
         paths = []
@@ -607,10 +609,12 @@ def _assign_outcomes(
     cases: list[dict],
     outcomes: dict[str, int],
     bands: dict[str, tuple[int, int, int]],
+    reference: Reference,
     closed: np.ndarray,
     rng: random.Random,
 ) -> None:
     """Give each case without an outcome one, and answered cases a response date in a band."""
+    kinds = reference.outcome_kinds
     open_cases = [c for c in cases if "outcome" not in c]
     pool = [o for o, k in outcomes.items() for _ in range(k)]
     rng.shuffle(pool)
@@ -619,7 +623,7 @@ def _assign_outcomes(
     for case, outcome in zip(open_cases, pool, strict=True):
         case["outcome"] = outcome
         case["response_date"] = None
-        if outcome in ("Complaint Withdrawn", "Complainant not Engaging"):
+        if kinds[outcome] != "answered":
             continue
         low, high = band_pool.pop()
         days = rng.randint(low, high)
@@ -637,7 +641,7 @@ def _mark_ongoing(cases: list[dict], year: Year, closed: np.ndarray, rng: random
     )
     for case in rng.sample(q4, CORPORATE_ONGOING):
         case["received_date"] = rng.choice(days)
-        case["outcome"] = "Remains Ongoing"
+        case["outcome"] = ONGOING_OUTCOME
         case["response_date"] = None
 
 
@@ -653,13 +657,13 @@ def _sample_complaints(
     statutory = _stage1_cases(
         "statutory", STATUTORY_BREAKDOWN, STATUTORY_NATURES, year, closed, rng
     )
-    _assign_outcomes(statutory, STATUTORY_OUTCOMES, STATUTORY_BANDS, closed, rng)
+    _assign_outcomes(statutory, STATUTORY_OUTCOMES, STATUTORY_BANDS, reference, closed, rng)
     _number_cases(statutory, f"ST1-{year.tag}-")
     corporate = _stage1_cases(
         "corporate", CORPORATE_BREAKDOWN, CORPORATE_NATURES, year, closed, rng
     )
     _mark_ongoing(corporate, year, closed, rng)
-    _assign_outcomes(corporate, CORPORATE_OUTCOMES, CORPORATE_BANDS, closed, rng)
+    _assign_outcomes(corporate, CORPORATE_OUTCOMES, CORPORATE_BANDS, reference, closed, rng)
     _number_cases(corporate, f"CO1-{year.tag}-")
     for case in corporate:
         if case["quarter"] <= 2:
@@ -724,7 +728,7 @@ def _sample_escalations(
                 if c["procedure"] == procedure
                 and c["team"] == team
                 and c["response_date"] is not None
-                and c["outcome"] != "Upheld"
+                and c["outcome"] != NOT_ESCALATED_AFTER
                 and c["case_ref"] not in used
                 and c["quarter"] <= 3
             )
@@ -787,7 +791,7 @@ def _sample_lgo(
     for team, status, finding in LGO_DECISIONS:
         area = LGO_SERVICE_AREAS[team]
         _canonical_team(reference, area, team)  # fails loudly if the reference lacks it
-        summary = next(summaries) if finding in LGO_FAULT_FINDINGS else None
+        summary = next(summaries) if finding in reference.fault_findings else None
         rows.append(
             {
                 "service_area": area,
@@ -848,8 +852,25 @@ def _sample_compliments(
     return rows
 
 
+def _check_sample_codes(reference: Reference) -> None:
+    """The sample is written in the contract's default names: the reference must know them."""
+    used = {
+        "outcomes": {*STATUTORY_OUTCOMES, *CORPORATE_OUTCOMES, ONGOING_OUTCOME},
+        "escalation_findings": {f for counts in STAGE2_FINDINGS.values() for f in counts},
+        "lgo_statuses": {status for _, status, _ in LGO_DECISIONS},
+        "lgo_findings": {finding for *_, finding in LGO_DECISIONS},
+    }
+    for code_list, names in used.items():
+        unknown = sorted(names - set(reference.names(code_list)))
+        if unknown:
+            raise ValueError(f"the sample needs the default {code_list}; missing {unknown}")
+    if reference.outcome_kinds[ONGOING_OUTCOME] != "ongoing":
+        raise ValueError(f"the sample needs {ONGOING_OUTCOME!r} to be an ongoing outcome")
+
+
 def sample_frames(reference: Reference, year: Year) -> dict[str, pl.DataFrame]:
     """The calibrated sample as one DataFrame per extract."""
+    _check_sample_codes(reference)
     rng = random.Random(SAMPLE_SEED)
     closed = non_working_days(reference, year)
     complaints = _sample_complaints(reference, year, closed, rng)
@@ -877,21 +898,14 @@ def write_sample(
     if year != SAMPLE_YEAR:
         raise ValueError(f"the calibrated sample exists only for {SAMPLE_YEAR}, not {year!r}")
     reference = load_reference(reference_path)
-    return _write_frames(sample_frames(reference, parse_year(year)), Path(out_dir))
+    return _write_frames(sample_frames(reference, parse_year(year)), Path(out_dir), reference)
 
 
 # --------------------------------------------------------------------------- random extracts
 
-RANDOM_OUTCOME_WEIGHTS = {
-    "Upheld": 0.1,
-    "Partially Upheld": 0.4,
-    "Not Upheld": 0.35,
-    "Complainant not Engaging": 0.03,
-    "Closed: Sensitive Matter": 0.01,
-    "Complaint Withdrawn": 0.04,
-    "Remains Ongoing": 0.03,
-    "Unable to make a Finding": 0.04,
-}
+# Share of random cases per outcome kind, split evenly between the outcomes of a kind.
+RANDOM_KIND_SHARES = {"answered": 0.89, "closed": 0.08, "ongoing": 0.03}
+RANDOM_FAULT_SHARE = 0.15  # of Ombudsman decisions, split evenly between fault findings
 RANDOM_ACTIONS = [action for _, action, _ in RECOMMENDATIONS]
 RANDOM_COMPLIMENTS = [
     f"{o} {m} {c}"
@@ -900,6 +914,13 @@ RANDOM_COMPLIMENTS = [
     for _, m in ms
     for c in COMPLIMENT_CLOSERS
 ]
+
+
+def shares(groups: list[str], share_of: dict[str, float]) -> np.ndarray:
+    """Probabilities for values in groups: each group's share split evenly, summing to 1."""
+    sizes = {g: groups.count(g) for g in groups}
+    weights = np.array([share_of[g] / sizes[g] for g in groups])
+    return weights / weights.sum()
 
 
 def _pick(values: list, index: np.ndarray) -> pl.Series:
@@ -923,10 +944,11 @@ def _random_complaints(
     pairs = reference.team_pairs()
     span = (year.end - year.start).days + 1
     received = np.datetime64(year.start) + gen.integers(0, span, cases)
-    outcome_names = list(RANDOM_OUTCOME_WEIGHTS)
-    weights = np.array(list(RANDOM_OUTCOME_WEIGHTS.values()))
-    outcome = gen.choice(len(outcome_names), cases, p=weights / weights.sum())
-    no_response = np.isin(outcome, [outcome_names.index(o) for o in OUTCOMES if o not in _ANSWERED])
+    outcome_names = reference.outcome_names
+    kinds = [reference.outcome_kinds[o] for o in outcome_names]
+    outcome = gen.choice(len(outcome_names), cases, p=shares(kinds, RANDOM_KIND_SHARES))
+    answered = [i for i, kind in enumerate(kinds) if kind == "answered"]
+    no_response = ~np.isin(outcome, answered)
     response = add_working_days(received, gen.integers(1, 40, cases), closed)
     statutory = gen.random(cases) < 0.4
     pair = gen.integers(0, len(pairs), cases)
@@ -950,9 +972,6 @@ def _random_complaints(
         .otherwise(pl.col("response_date"))
         .alias("response_date")
     )
-
-
-_ANSWERED = ("Upheld", "Partially Upheld", "Not Upheld", "Unable to make a Finding")
 
 
 def _random_remedies(
@@ -998,16 +1017,19 @@ def _random_escalations(
     )
 
 
-def _random_findings(escalations: pl.DataFrame, gen: np.random.Generator) -> pl.DataFrame:
+def _random_findings(
+    reference: Reference, escalations: pl.DataFrame, gen: np.random.Generator
+) -> pl.DataFrame:
     points = gen.integers(1, 16, escalations.height)
     index = np.repeat(np.arange(escalations.height), points)
     starts = np.cumsum(points) - points
-    finding = gen.choice(len(ESCALATION_FINDINGS), index.size, p=[0.3, 0.15, 0.5, 0.05])
+    findings = reference.escalation_finding_names
+    finding = gen.integers(0, len(findings), index.size)
     return pl.DataFrame(
         {
             "escalation_ref": escalations["escalation_ref"].gather(index),
             "point_no": pl.Series(np.arange(index.size) - np.repeat(starts, points) + 1),
-            "finding": _pick(list(ESCALATION_FINDINGS), finding),
+            "finding": _pick(findings, finding),
         }
     )
 
@@ -1030,17 +1052,24 @@ def _random_lgo(
 ) -> pl.DataFrame:
     pairs = reference.team_pairs()
     pair = gen.integers(0, len(pairs), count)
-    finding = gen.choice(len(LGO_FINDINGS), count, p=[0.25, 0.1, 0.2, 0.3, 0.1, 0.05])
-    fault = np.isin(finding, [LGO_FINDINGS.index(f) for f in LGO_FAULT_FINDINGS])
+    findings, statuses = reference.lgo_finding_names, reference.lgo_status_names
+    faults = [f in reference.fault_findings for f in findings]
+    fault_share = {True: RANDOM_FAULT_SHARE, False: 1 - RANDOM_FAULT_SHARE}
+    if all(faults) or not any(faults):
+        fault_share = {True: 1.0, False: 1.0}
+    finding = gen.choice(len(findings), count, p=shares(faults, fault_share))
+    fault = np.isin(finding, [i for i, is_fault in enumerate(faults) if is_fault])
     summary = np.where(fault, gen.integers(0, len(LGO_SUMMARIES), count), len(LGO_SUMMARIES))
+    # A fault finding follows an investigation: the last status of the list.
+    status = np.where(fault, len(statuses) - 1, gen.integers(0, len(statuses), count))
     span = (year.end - year.start).days + 1
     return pl.DataFrame(
         {
             "lgo_ref": _refs(f"LGO-{year.tag}-", count),
             "service_area": _pick([a for a, _ in pairs], pair),
             "team": _pick([t for _, t in pairs], pair),
-            "status": _pick(list(LGO_STATUSES), np.where(fault, 1, gen.integers(0, 2, count))),
-            "finding": _pick(list(LGO_FINDINGS), finding),
+            "status": _pick(statuses, status),
+            "finding": _pick(findings, finding),
             "decision_date": _dates(np.datetime64(year.start) + gen.integers(0, span, count)),
             "summary": _pick([*LGO_SUMMARIES, None], summary),
         }
@@ -1093,7 +1122,7 @@ def random_frames(
         "complaints": complaints,
         "remedies": _random_remedies(reference, complaints, gen),
         "escalations": escalations,
-        "findings": _random_findings(escalations, gen),
+        "findings": _random_findings(reference, escalations, gen),
         "recommendations": _random_recommendations(escalations, gen),
         "lgo": _random_lgo(reference, year, max(1, round(cases * 0.3)), gen),
         "duty": _random_duty(reference, year, cases * 2, gen),
@@ -1110,7 +1139,8 @@ def write_random(
 ) -> list[Path]:
     """Write large random extracts that follow the data contract into out_dir."""
     reference = load_reference(reference_path)
-    return _write_frames(random_frames(reference, parse_year(year), cases, seed), Path(out_dir))
+    frames = random_frames(reference, parse_year(year), cases, seed)
+    return _write_frames(frames, Path(out_dir), reference)
 
 
 def synthesise(

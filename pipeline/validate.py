@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -130,6 +131,10 @@ def suite_parameters(reference: Reference, year: str) -> dict[str, Any]:
         "natures": list(reference.natures),
         "remedies": list(reference.remedies),
         "duty_categories": list(reference.duty_categories),
+        "outcomes": reference.outcome_names,
+        "escalation_findings": reference.escalation_finding_names,
+        "lgo_statuses": reference.lgo_status_names,
+        "lgo_findings": reference.lgo_finding_names,
         # date columns reach GE as pandas datetimes, which compare with datetimes
         "year_start": f"{start.isoformat()}T00:00:00",
         "year_end": f"{end.isoformat()}T00:00:00",
@@ -170,6 +175,24 @@ def _team_areas(extracts: Extracts, reference: Reference) -> pl.DataFrame:
             .alias("team_outside_service_area"),
         )
     )
+
+
+def with_meanings(extracts: Extracts, reference: Reference) -> dict[str, pl.DataFrame]:
+    """The extracts as the suites see them: each code's meaning from the reference beside it.
+
+    ``complaints.outcome_kind`` (answered, closed, ongoing; empty for an unknown outcome)
+    drives the response-date rules, ``lgo.fault_finding`` the summary rule, so the suites
+    hold the contract's meanings and never a council's names.
+    """
+    frames = extracts.frames()
+    kinds = reference.outcome_kinds
+    outcome = pl.col("outcome")
+    frames["complaints"] = frames["complaints"].with_columns(
+        outcome.replace_strict(kinds, default=None, return_dtype=pl.String).alias("outcome_kind")
+    )
+    fault = pl.col("finding").is_in(reference.fault_findings).fill_null(False)
+    frames["lgo"] = frames["lgo"].with_columns(fault.alias("fault_finding"))
+    return frames
 
 
 def derived_frames(extracts: Extracts, reference: Reference) -> dict[str, pl.DataFrame]:
@@ -319,8 +342,21 @@ def _raised(result) -> bool:
     return bool(info.get("raised_exception")) or any(v.get("raised_exception") for v in nested)
 
 
-def _failure(result, extracts_files: dict[str, str]) -> list[Failure]:
-    """Failures of one expectation result (several when a derived frame spans files)."""
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def labelled(rule: str, labels: dict[str, str]) -> str:
+    """A rule's ``{column}`` placeholders as messages name the columns (see load.py)."""
+    return PLACEHOLDER.sub(lambda m: labels.get(m.group(1), m.group(1)), rule)
+
+
+def _failure(
+    result, extracts_files: dict[str, str], labels: dict[str, dict[str, str]] | None = None
+) -> list[Failure]:
+    """Failures of one expectation result (several when a derived frame spans files).
+
+    ``labels``: file name -> contract column -> its label when the reference maps it.
+    """
     config = result.expectation_config
     info = config.meta or {}
     column = info.get("column") or config.kwargs.get("column")
@@ -337,21 +373,24 @@ def _failure(result, extracts_files: dict[str, str]) -> list[Failure]:
     if not by_file:  # a table-level expectation without row indices
         file = extracts_files.get(info.get("file", ""), info.get("file", ""))
         by_file[file] = ([], [])
+    labels = labels or {}
     return [
         Failure(
             file=file,
-            column=column,
+            column=labels.get(file, {}).get(column, column) if column else column,
             rows=sorted(set(rows)),
             values=values,
             rule=config.type,
-            message=info.get("rule", config.type),
+            message=labelled(info.get("rule", config.type), labels.get(file, {})),
         )
         for file, (rows, values) in by_file.items()
     ]
 
 
-def failures_from_result(checkpoint_result, files: dict[str, str]) -> list[Failure]:
-    """Every failed expectation as a Failure, in suite order."""
+def failures_from_result(
+    checkpoint_result, files: dict[str, str], labels: dict[str, dict[str, str]] | None = None
+) -> list[Failure]:
+    """Every failed expectation as a Failure, in suite order (``labels`` as in ``_failure``)."""
     failures: list[Failure] = []
     for validation in checkpoint_result.run_results.values():
         for result in validation.results:
@@ -359,7 +398,7 @@ def failures_from_result(checkpoint_result, files: dict[str, str]) -> list[Failu
                 config = result.expectation_config
                 raise RuntimeError(f"check {config.type} {config.meta} could not run")
             if not result.success:
-                failures.extend(_failure(result, files))
+                failures.extend(_failure(result, files, labels))
     return failures
 
 
@@ -410,10 +449,11 @@ def validate_extracts(
             report.failures.append(failure_from_input_error(error))
         else:
             files = {stem: _file_name(extracts, stem) for stem in EXTRACT_STEMS}
-            frames = {**extracts.frames(), **derived_frames(extracts, reference)}
+            labels = {files[stem]: extracts.labels.get(stem, {}) for stem in EXTRACT_STEMS}
+            frames = {**with_meanings(extracts, reference), **derived_frames(extracts, reference)}
             result = run_suites(frames, parameters, work / "data_docs")
             report.checks = sum(len(v.results) for v in result.run_results.values())
-            report.failures.extend(failures_from_result(result, files))
+            report.failures.extend(failures_from_result(result, files, labels))
             _write_json(work / "ge_results.json", _ge_results_json(result))
         (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")
         _write_json(work / "result.json", report.to_json_dict())

@@ -1,4 +1,4 @@
-"""Working days (contract 3.1) and Stage 1 timescale bands (contract 3.2)."""
+"""Working days (contract 3.1) and Stage 1 timescale bands (contract 3.2, 5.2)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import lru_cache
 import holidays
 import polars as pl
 
-from pipeline.reference import CLOSED_WITHOUT_RESPONSE, Reference
+from pipeline.reference import Reference
 from pipeline.years import year_end
 
 ONE_DAY = timedelta(days=1)
@@ -51,15 +51,21 @@ def working_days(start: date, end: date, reference: Reference) -> int:
 def band_expr(
     procedure: str, reference: Reference, year: str, received: str = "received_date"
 ) -> pl.Expr:
-    """The timescale band of each Stage 1 case of one procedure (contract 3.2)."""
+    """The timescale band of each Stage 1 case of one procedure (contract 3.2, 5.2).
+
+    A ``closed`` outcome is its own band. Answered cases are banded by the working days
+    to the response; cases without a response (``ongoing`` outcomes) by their age on
+    31 March: over the last limit the ``Over`` band, else the band named like the outcome.
+    """
     limits = reference.timescales[procedure]
     last = limits[-1]
     # Answered cases count to the response date, ongoing ones to 31 March.
     until = pl.coalesce(pl.col("response_date"), pl.lit(year_end(year)))
     days = working_days_expr(pl.col(received), until, reference)
     ongoing = pl.col("response_date").is_null()
-    band = pl.when(pl.col("outcome").is_in(CLOSED_WITHOUT_RESPONSE)).then(pl.col("outcome"))
-    band = band.when(ongoing & (days <= last)).then(pl.lit("Remains Ongoing"))
+    closed = pl.col("outcome").is_in(reference.outcomes_of("closed"))
+    band = pl.when(closed).then(pl.col("outcome"))
+    band = band.when(ongoing & (days <= last)).then(pl.col("outcome"))
     for limit in limits:
         band = band.when(~ongoing & (days <= limit)).then(pl.lit(f"Within {limit} Working Days"))
     return band.otherwise(pl.lit(f"Over {last} Working Days"))

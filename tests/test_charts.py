@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import charts
 from pipeline.narrative import read_figures
-from pipeline.reference import ESCALATION_FINDINGS, OUTCOMES, load_reference
+from pipeline.reference import load_reference
 
 ROOT = Path(__file__).parent.parent
 YEAR = "2016-17"
@@ -31,18 +31,18 @@ def all_charts(figures, reference) -> list[charts.ReportChart]:
         charts.total_feedback(figures, YEAR),
         charts.duty_by_category(figures, YEAR),
         charts.duty_by_year(figures, YEAR),
-        charts.lgo_findings(figures, YEAR),
+        charts.lgo_findings(figures, YEAR, reference.lgo_finding_names, reference.fault_findings),
         charts.compliments_by_service(figures, YEAR, reference.service_area_names),
     ]
     for procedure in ("statutory", "corporate"):
         built += [
             charts.stage1_by_quarter(figures, YEAR, procedure),
             charts.stage1_nature(figures, YEAR, procedure),
-            charts.stage1_outcomes(figures, YEAR, procedure, OUTCOMES),
+            charts.stage1_outcomes(figures, YEAR, procedure, reference.outcome_names),
             charts.stage1_timescales(figures, YEAR, procedure, reference.bands(procedure)),
             charts.stage1_remedies(figures, YEAR, procedure),
             charts.stage2_by_team(figures, YEAR, procedure),
-            charts.stage2_findings(figures, YEAR, procedure, ESCALATION_FINDINGS),
+            charts.stage2_findings(figures, YEAR, procedure, reference.escalation_finding_names),
         ]
     return built
 
@@ -115,8 +115,10 @@ def test_missing_table_gives_no_chart(figures):
     )
 
 
-def test_chart_markdown_serves_html_and_typst(figures, tmp_path):
-    chart = charts.lgo_findings(figures, YEAR)
+def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
+    chart = charts.lgo_findings(
+        figures, YEAR, reference.lgo_finding_names, reference.fault_findings
+    )
     markdown = charts.chart_markdown(chart, tmp_path)
     svg = tmp_path / "charts" / "lgo-findings.svg"
     assert svg.is_file() and svg.read_text(encoding="utf-8").startswith("<svg")
