@@ -240,3 +240,14 @@ def test_random_extract_in_the_councils_words_validates(tmp_path, own_reference)
     complaints = load_extracts(tmp_path / "raw", own_reference).complaints
     assert set(complaints["outcome"]) <= set(own_reference.outcome_names)
     assert "Still Open" in complaints["outcome"].to_list()
+
+
+def test_mapped_headers_are_read_from_xlsx_too(tmp_path, own_reference):
+    raw = copy_own_raw(tmp_path)
+    csv = raw / "lgo.csv"
+    pl.read_csv(csv, infer_schema=False).write_excel(raw / "lgo.xlsx")
+    csv.unlink()
+    from_xlsx = load_extracts(raw, own_reference).lgo
+    from_csv = load_extracts(OWN / "raw", own_reference).lgo
+    assert_frame_equal(from_xlsx, from_csv)
+    assert from_xlsx["finding"].to_list()[2] == "Referred back for local resolution"

@@ -130,6 +130,9 @@ def test_suites_hold_no_council_values():
     text = "".join(p.read_text() for p in (ROOT / "expectations").glob("*.json"))
     assert "SEND Teams" not in text and "Explanation" not in text and "2016-04-01" not in text
     assert '"$PARAMETER": "teams"' in text
+    # outcomes and findings are the council's too (contract 1.2): parameters, not lists
+    assert "Partially Upheld" not in text and "Maladministration" not in text
+    assert '"$PARAMETER": "outcomes"' in text and '"$PARAMETER": "lgo_findings"' in text
 
 
 def test_committed_suites_match_their_definitions(tmp_path):
