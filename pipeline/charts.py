@@ -4,8 +4,9 @@ Every builder takes the figures frame (contract section 2) and the reporting yea
 and sorts it (never recomputes a metric) and returns a :class:`ReportChart`: the Altair chart,
 a headline title stating the message, a statistical subtitle, alt text, a text description
 and the chart's numbers as a table. ``chart_markdown`` turns one into a ``text/markdown``
-output that serves both renderers: a raw HTML block (``vegaEmbed`` with the spec inline,
-tooltips on) and a raw Typst block (the static SVG written by vl-convert, with alt text).
+output that serves both renderers: a raw HTML block (the spec as a JSON data block that the
+page's one chart loader draws, tooltips on) and a raw Typst block (the static SVG written by
+vl-convert, with alt text). Every text in them goes through :mod:`pipeline.safe`.
 
 Colour follows the UK Government Analysis Function categorical palette, used in its order.
 WCAG contrast ratios between neighbours in that order are 3.24, 3.09, 3.23, 3.59 and 3.52,
@@ -27,6 +28,7 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
+from pipeline import safe
 from pipeline.narrative import change_phrase, percent, percent_column, rows
 from pipeline.years import display_year, previous_year
 
@@ -566,46 +568,49 @@ def compliments_by_service(
 
 
 # ---------------------------------------------------------------- output for both renderers
+# Every text below can hold names from the reference file; it goes through pipeline.safe.
+
+CHART_SPEC_CLASS = "vega-spec"
+# The one script that draws the charts: in the page head, after the Vega bundle. ``ast: true``
+# makes Vega interpret its expressions instead of compiling them with Function(), so the
+# page's Content-Security-Policy needs no 'unsafe-eval'.
+CHART_LOADER = (
+    'document.addEventListener("DOMContentLoaded", function () {\n'
+    f'  document.querySelectorAll("script.{CHART_SPEC_CLASS}").forEach(function (data) {{\n'
+    '    var target = document.getElementById(data.getAttribute("data-target"));\n'
+    "    vegaEmbed(target, JSON.parse(data.textContent),\n"
+    '      {"actions": false, "renderer": "svg", "tooltip": true, "ast": true})\n'
+    "      .catch(function (error) { console.error(error); });\n"
+    "  });\n"
+    "});\n"
+)
 
 
-def _typst_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def typst_content(text: str) -> str:
-    """Escape text for a Typst content block ``[...]``."""
-    special = "\\[]#*_$@<>`~=-+/"
-    return "".join(f"\\{c}" if c in special else c for c in str(text))
-
-
-def _html_escape(text: str) -> str:
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
+def typst_content(text: object) -> str:
+    """Literal text for a Typst content block ``[...]`` (:func:`pipeline.safe.typst_content`)."""
+    return safe.typst_content(text)
 
 
 def html_table(table: pl.DataFrame, caption: str) -> str:
     """A small accessible HTML table (caption, column headers with scope)."""
-    head = "".join(f'<th scope="col">{_html_escape(c)}</th>' for c in table.columns)
+    head = "".join(f'<th scope="col">{safe.html_text(c)}</th>' for c in table.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_html_escape('-' if v is None else v)}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{safe.html_text('-' if v is None else v)}</td>" for v in row)
+        + "</tr>"
         for row in table.iter_rows()
     )
     return (
-        f"<table><caption>{_html_escape(caption)}</caption>"
+        f"<table><caption>{safe.html_text(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 
 def typst_table(table: pl.DataFrame) -> str:
     """A Typst table with a header row (tagged as table headers in the PDF)."""
-    header = ", ".join(f"[*{typst_content(c)}*]" for c in table.columns)
+    header = ", ".join(f"[*{safe.typst_content(c)}*]" for c in table.columns)
     cells = ", ".join(
-        f"[{typst_content('-' if v is None else v)}]" for row in table.iter_rows() for v in row
+        f"[{safe.typst_content('-' if v is None else v)}]" for row in table.iter_rows() for v in row
     )
     return (
         f"#table(columns: {len(table.columns)}, stroke: 0.5pt + luma(180), "
@@ -621,34 +626,49 @@ def write_svg(chart: ReportChart, charts_dir: Path) -> Path:
     return path
 
 
+def chart_html(chart: ReportChart) -> str:
+    """The chart for HTML: an empty figure the page's chart loader fills, and its data.
+
+    The specification is a JSON data block (``<script type="application/json">``), not
+    code: the one script that draws every chart is in the page head (``render.CHART_LOADER``)
+    so that the page's Content-Security-Policy can name it by its hash.
+    """
+    chart_id = safe.html_text(chart.id)
+    return (
+        f'<figure class="chart" id="fig-{chart_id}">\n'
+        f'<div id="vis-{chart_id}" class="vega-chart" role="img" '
+        f'aria-label="{safe.html_text(chart.alt_text)}"></div>\n'
+        f'<script type="application/json" class="{CHART_SPEC_CLASS}" '
+        f'data-target="vis-{chart_id}">{safe.script_json(chart.spec())}</script>\n'
+        f"<figcaption>{safe.html_text(chart.subtitle + '.')}</figcaption>\n"
+        f"</figure>\n"
+        f'<p class="chart-description">{safe.html_text(chart.description)}</p>\n'
+        f"<details><summary>Show the data for this chart</summary>\n"
+        f"{html_table(chart.table, f'Data for the chart: {chart.subtitle}')}\n</details>"
+    )
+
+
+def chart_typst(chart: ReportChart, svg: str) -> str:
+    """The chart for Typst: the SVG with alt text, caption, description and data table."""
+    return (
+        f'#figure(image("{safe.typst_string(svg)}", width: 100%, '
+        f'alt: "{safe.typst_string(chart.alt_text)}"), '
+        f"caption: [{safe.typst_content(chart.subtitle + '.')}])\n\n"
+        f"{safe.typst_content(chart.description)}\n\n"
+        f"{typst_table(chart.table)}"
+    )
+
+
 def chart_markdown(chart: ReportChart, out_dir: Path | str) -> str:
     """Markdown for one chart: raw HTML (interactive) + raw Typst (SVG), description, table."""
     out_dir = Path(out_dir)
     svg = write_svg(chart, out_dir / "charts")
     relative = svg.relative_to(out_dir).as_posix()
-    spec = json.dumps(chart.spec()).replace("</", "<\\/")
-    caption = f"{chart.subtitle}."
-    table_caption = f"Data for the chart: {chart.subtitle}"
-    html = (
-        f'<figure class="chart" id="fig-{chart.id}">\n'
-        f'<div id="vis-{chart.id}" class="vega-chart" role="img" '
-        f'aria-label="{_html_escape(chart.alt_text)}"></div>\n'
-        f'<script>vegaEmbed("#vis-{chart.id}", {spec}, '
-        '{"actions": false, "renderer": "svg", "tooltip": true})'
-        ".catch(function (e) { console.error(e); });</script>\n"
-        f"<figcaption>{_html_escape(caption)}</figcaption>\n"
-        f"</figure>\n"
-        f'<p class="chart-description">{_html_escape(chart.description)}</p>\n'
-        f"<details><summary>Show the data for this chart</summary>\n"
-        f"{html_table(chart.table, table_caption)}\n</details>"
+    return (
+        safe.raw_block("html", chart_html(chart))
+        + "\n"
+        + safe.raw_block("typst", chart_typst(chart, relative))
     )
-    typst = (
-        f'#figure(image("{relative}", width: 100%, alt: "{_typst_string(chart.alt_text)}"), '
-        f"caption: [{typst_content(caption)}])\n\n"
-        f"{typst_content(chart.description)}\n\n"
-        f"{typst_table(chart.table)}"
-    )
-    return f"```{{=html}}\n{html}\n```\n\n```{{=typst}}\n{typst}\n```\n"
 
 
 __all__ = [

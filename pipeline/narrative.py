@@ -2,7 +2,9 @@
 
 Numbers come from ``figures.csv`` (contract section 2); nothing here recomputes a metric.
 Percentages are shown as whole numbers rounded half up (contract 3.3), never Python's
-round-half-to-even.
+round-half-to-even. Every value from the extracts or the reference file (names, free texts,
+references) enters the Markdown through :func:`pipeline.safe.markdown_text`, so it is shown
+as written and never read as Markdown.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline import safe
 from pipeline.years import display_year, previous_year
 
 ROUNDING_NOTE = (
@@ -102,12 +105,12 @@ def largest_category(frame: pl.DataFrame) -> tuple[str, int, float | None]:
 def pipe_table(
     frame: pl.DataFrame, align_right: Sequence[str] = (), widths: Sequence[int] | None = None
 ) -> str:
-    """A Markdown pipe table of a small frame (cells shown as text, missing as '-').
+    """A Markdown pipe table of a small frame (cells shown as literal text, missing as '-').
 
     ``widths`` gives relative column widths (pandoc reads them from the dashes of the rule
     when a row is longer than a line), e.g. ``(2, 1, 1, 6)`` for a wide last column.
     """
-    header = "| " + " | ".join(frame.columns) + " |"
+    header = "| " + " | ".join(_cell(c) for c in frame.columns) + " |"
     dashes = [max(3, 4 * w) for w in widths] if widths else [3] * frame.width
     rule = (
         "|"
@@ -125,7 +128,7 @@ def pipe_table(
 
 
 def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return safe.markdown_text(value)
 
 
 def percent_column(column: str, name: str | None = None) -> pl.Expr:
@@ -155,7 +158,10 @@ def include_text(path: str | Path) -> str:
 def feedback_summary(figures: pl.DataFrame, year: str) -> str:
     """One paragraph listing the year's feedback by type."""
     frame = rows(figures, "feedback_total", year=year).filter(pl.col("n").is_not_null())
-    parts = [f"{r['category'].lower()}: {r['n']:,}" for r in frame.iter_rows(named=True)]
+    parts = [
+        f"{safe.markdown_text(r['category'].lower())}: {r['n']:,}"
+        for r in frame.iter_rows(named=True)
+    ]
     return (
         f"Feedback recorded in {display_year(year)}, by type ({'; '.join(parts)}). "
         "Duty matters and Ombudsman decisions are broken down further later in the report."
@@ -194,7 +200,8 @@ def busiest_quarter_sentence(figures: pl.DataFrame, year: str, procedure: str) -
     if frame.height == 0:
         return ""
     top = frame.sort(["n", "quarter"], descending=[True, False]).row(0, named=True)
-    return f"The busiest quarter was {top['quarter']}, with {top['n']} complaints received."
+    quarter = safe.markdown_text(top["quarter"])
+    return f"The busiest quarter was {quarter}, with {top['n']} complaints received."
 
 
 def team_quarter_tables(
@@ -220,7 +227,7 @@ def team_quarter_tables(
         table = pl.concat([wide.sort("Total", descending=True), totals]).rename({"team": "Team"})
         numbers = [c for c in table.columns if c != "Team"]
         table = table.with_columns(pl.col(numbers).replace(0, None))  # none shown as a dash
-        parts.append(f"**{area}**\n\n" + pipe_table(table, align_right=numbers))
+        parts.append(f"{bold_line(area)}\n\n" + pipe_table(table, align_right=numbers))
     return "\n\n".join(parts)
 
 
@@ -242,7 +249,7 @@ def nature_tables(
             percent_column("pct", "Percentage of the service area"),
         )
         numbers = ["Number", "Percentage of the service area"]
-        parts.append(f"**{area}**\n\n" + pipe_table(table, align_right=numbers))
+        parts.append(f"{bold_line(area)}\n\n" + pipe_table(table, align_right=numbers))
     return "\n\n".join(parts)
 
 
@@ -301,6 +308,20 @@ def service_count_table(
     return pipe_table(frame, align_right=[value_title])
 
 
+def bold_line(name: object) -> str:
+    """A name from the data as a bold line (a group heading within a section)."""
+    return f"**{safe.markdown_text(name)}**"
+
+
+def coverage_sentence(year: str, authority: str) -> str:
+    """The period the report covers and the council that publishes it."""
+    start = int(year[:4])
+    return (
+        f"This report covers {display_year(year)}: 1 April {start} to 31 March {start + 1}. "
+        f"It is published by {safe.markdown_text(authority)}."
+    )
+
+
 def grouped_list(frame: pl.DataFrame, group: str, text: str, order: Sequence[str]) -> str:
     """Bulleted texts under a bold heading per group, groups in the given order."""
     parts: list[str] = []
@@ -308,8 +329,8 @@ def grouped_list(frame: pl.DataFrame, group: str, text: str, order: Sequence[str
     groups += sorted(set(frame[group].drop_nulls().to_list()) - set(groups))
     for name in groups:
         items = frame.filter(pl.col(group) == name)[text].to_list()
-        bullets = "\n".join(f"- {item}" for item in items)
-        parts.append(f"**{name}**\n\n{bullets}")
+        bullets = "\n".join(f"- {safe.markdown_text(item, line_breaks=True)}" for item in items)
+        parts.append(f"{bold_line(name)}\n\n{bullets}")
     return "\n\n".join(parts) if parts else "None this year."
 
 

@@ -14,6 +14,10 @@ that executed notebook into ``annual-report.html`` and ``annual-report.pdf``:
 
 Each output is written to a temporary name and renamed, so a failed render never leaves a
 half-written report. The renderer used is logged and returned for the run manifest.
+
+Nothing is fetched while rendering: pandoc runs with ``--sandbox`` and a reference to an
+outside resource (which it then reports instead of fetching) stops the render, as does a
+Typst package import. The HTML gets a Content-Security-Policy (:mod:`pipeline.csp`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -30,7 +35,9 @@ from pathlib import Path
 
 import nbformat
 
-from pipeline import PROJECT_ROOT
+from pipeline import PROJECT_ROOT, safe
+from pipeline.charts import CHART_LOADER
+from pipeline.csp import PolicyError, add_content_security_policy
 from pipeline.files import atomic_write_text
 from pipeline.narrative import pipe_table
 from pipeline.provenance import package_versions, sha256_file
@@ -58,13 +65,20 @@ th, td { border: 1px solid #b1b4b6; padding: 0.25em 0.6em; text-align: left;
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 a { color: #1d70b8; }
 """
+# Text from the data can hold very long words: they wrap instead of widening the page.
+WRAP_CSS = "main { overflow-wrap: anywhere; }"
 TYPST_PREAMBLE = "\n".join(
     [
         "#set par(justify: false)",
         "#set text(hyphenate: false)",
         "#show figure: set block(breakable: true)",
+        # a word longer than a line may break anywhere (zero-width break opportunities)
+        '#show regex("\\S{40,}"): word => word.text.clusters().join(sym.zws)',
     ]
 )
+TYPST_FILTER = "typst-literal.lua"
+FETCH_WARNING = re.compile(r"Could not fetch resource '?([^'\n:]+(?::[^'\s]*)?)")
+TYPST_PACKAGE = re.compile(r'\bimport\s+"(@[^"]+)"')
 DATA_ERRORS: tuple[str, ...] = ("InputError", "PersonalDataError")
 
 
@@ -149,8 +163,14 @@ def write_vega_head(out_dir: Path) -> Path:
     import vl_convert as vlc
 
     bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
+    if "<!--" in bundle:
+        raise RenderError("the Vega bundle holds '<!--', which would break its <script> element")
     path = out_dir / VEGA_HEAD
-    atomic_write_text(path, f"<style>{PAGE_CSS}</style>\n<script>\n{bundle}\n</script>\n")
+    atomic_write_text(
+        path,
+        f"<style>{PAGE_CSS}{WRAP_CSS}</style>\n<script>\n{bundle}\n</script>\n"
+        f"<script>{CHART_LOADER}</script>\n",
+    )
     return path
 
 
@@ -187,8 +207,9 @@ def front_matter_cell(authority: str, year: str) -> nbformat.NotebookNode:
     text = "\n".join(
         [
             "---",
-            f"title: {json.dumps(report_title(year))}",
-            f"subtitle: {json.dumps(authority)}",
+            # Quarto reads front-matter strings as Markdown: the names are escaped
+            f"title: {json.dumps(safe.markdown_text(report_title(year)))}",
+            f"subtitle: {json.dumps(safe.markdown_text(authority))}",
             f"lang: {LANG}",
             "format:",
             "  html:",
@@ -212,7 +233,11 @@ def notebook_markdown(notebook: Path) -> str:
 
 
 def metadata_args(title: str, subtitle: str) -> list[str]:
-    """pandoc arguments for the document language, title and subtitle."""
+    """pandoc arguments for the document language, title and subtitle.
+
+    pandoc takes ``--metadata`` values as literal strings (not Markdown), and its writers
+    escape them, so the authority's name needs no escaping here.
+    """
     return [
         "--metadata",
         f"lang={LANG}",
@@ -223,15 +248,44 @@ def metadata_args(title: str, subtitle: str) -> list[str]:
     ]
 
 
-def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
-    """Standalone, self-contained HTML (the Vega bundle included once in the head)."""
+def outside_resource_message(resources: list[str]) -> str:
+    """Why the render stopped when the material refers to something outside the page."""
+    return (
+        f"the report refers to an outside resource ({', '.join(sorted(set(resources)))}); "
+        "rendering never downloads anything, so remove the reference from the report's text "
+        "(report/text/*.md) or notebook"
+    )
+
+
+def run_pandoc(markdown: str, args: list[str], cwd: Path | None = None) -> str:
+    """pandoc (from pypandoc-binary) on Markdown, sandboxed: it reads only the files named on
+    the command line and fetches nothing. A resource it could not embed stops the render."""
     import pypandoc
 
-    return pypandoc.convert_text(
+    done = subprocess.run(
+        [pypandoc.get_pandoc_path(), "--from=markdown", "--sandbox", *args],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+    )
+    resources = FETCH_WARNING.findall(done.stderr)
+    if resources:
+        raise RenderError(outside_resource_message(resources))
+    if done.returncode != 0:
+        raise RenderError(f"pandoc failed: {done.stderr.strip()[-2000:]}")
+    for line in done.stderr.splitlines():
+        log.warning("pandoc: %s", line)
+    return done.stdout
+
+
+def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
+    """Standalone, self-contained HTML (the Vega bundle included once in the head)."""
+    return run_pandoc(
         markdown,
-        "html5",
-        format="markdown",
-        extra_args=[
+        [
+            "--to=html5",
             "--standalone",
             "--embed-resources",
             "--toc",
@@ -243,39 +297,50 @@ def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
             *metadata_args(title, subtitle),
             f"--resource-path={out_dir}",
         ],
-        cworkdir=str(out_dir),
+        cwd=out_dir,
     )
 
 
-def pandoc_typst(markdown: str, title: str, subtitle: str) -> str:
+def pandoc_typst(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
     """Typst source with title, table of contents, A4 pages and page numbers."""
-    import pypandoc
+    literal_filter = out_dir / f".{TYPST_FILTER}"
+    literal_filter.write_text(safe.TYPST_LITERAL_FILTER, encoding="utf-8")
+    try:
+        return run_pandoc(
+            markdown,
+            [
+                "--to=typst",
+                "--standalone",
+                f"--lua-filter={literal_filter}",
+                "--toc",
+                "--variable=toc-depth=2",
+                "--columns=400",  # pipe tables keep natural widths; Typst wraps as needed
+                "--variable=page-numbering=1",
+                "--variable=papersize=a4",
+                "--variable=margin.x=2.2cm",
+                "--variable=margin.y=2.4cm",
+                "--variable=mainfont=Liberation Sans",
+                "--variable=fontsize=10.5pt",
+                "--variable=include-before=" + TYPST_PREAMBLE,
+                *metadata_args(title, subtitle),
+            ],
+        )
+    finally:
+        literal_filter.unlink(missing_ok=True)
 
-    return pypandoc.convert_text(
-        markdown,
-        "typst",
-        format="markdown",
-        extra_args=[
-            "--standalone",
-            "--toc",
-            "--variable=toc-depth=2",
-            "--columns=400",  # pipe tables keep natural widths; Typst wraps as needed
-            "--variable=page-numbering=1",
-            "--variable=papersize=a4",
-            "--variable=margin.x=2.2cm",
-            "--variable=margin.y=2.4cm",
-            "--variable=mainfont=Liberation Sans",
-            "--variable=fontsize=10.5pt",
-            "--variable=include-before=" + TYPST_PREAMBLE,
-            *metadata_args(title, subtitle),
-        ],
-    )
+
+def check_no_typst_packages(typst_source: str) -> None:
+    """Refuse a Typst package import: Typst would download the package."""
+    packages = TYPST_PACKAGE.findall(typst_source)
+    if packages:
+        raise RenderError(outside_resource_message([f"Typst package {p}" for p in packages]))
 
 
 def compile_pdf(typst_source: str, out_dir: Path, target: Path) -> None:
     """Compile Typst source to a tagged PDF/UA-1 file (atomically)."""
     import typst
 
+    check_no_typst_packages(typst_source)
     source = out_dir / f".{REPORT_STEM}.typ"
     tmp = out_dir / f".{REPORT_STEM}.pdf.tmp"
     source.write_text(typst_source, encoding="utf-8")
@@ -289,6 +354,14 @@ def compile_pdf(typst_source: str, out_dir: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def with_security_policy(page: str) -> str:
+    """The HTML page with its Content-Security-Policy (see :mod:`pipeline.csp`)."""
+    try:
+        return add_content_security_policy(page)
+    except PolicyError as error:
+        raise RenderError(f"cannot add the Content-Security-Policy: {error}") from None
+
+
 def render_fallback(
     notebook: Path, out_dir: Path, formats: tuple[str, ...], title: str, subtitle: str
 ) -> tuple[dict[str, Path], dict[str, float]]:
@@ -299,12 +372,13 @@ def render_fallback(
     if "html" in formats:
         started = time.perf_counter()
         target = out_dir / f"{REPORT_STEM}.html"
-        atomic_write_text(target, pandoc_html(markdown, out_dir, title, subtitle))
+        page = with_security_policy(pandoc_html(markdown, out_dir, title, subtitle))
+        atomic_write_text(target, page)
         outputs["html"], seconds["html"] = target, time.perf_counter() - started
     if "pdf" in formats:
         started = time.perf_counter()
         target = out_dir / f"{REPORT_STEM}.pdf"
-        compile_pdf(pandoc_typst(markdown, title, subtitle), out_dir, target)
+        compile_pdf(pandoc_typst(markdown, out_dir, title, subtitle), out_dir, target)
         outputs["pdf"], seconds["pdf"] = target, time.perf_counter() - started
     return outputs, seconds
 
@@ -326,13 +400,21 @@ def render_quarto(
     staging.unlink(missing_ok=True)
     if done.returncode != 0:
         raise RenderError(f"quarto render failed:\n{done.stderr[-4000:]}")
+    resources = FETCH_WARNING.findall(done.stderr)
+    if resources:
+        raise RenderError(outside_resource_message(resources))
     outputs: dict[str, Path] = {}
     for fmt in formats:
         produced = out_dir / f"{REPORT_STEM}-render.{fmt}"
         if not produced.is_file():
             raise RenderError(f"quarto render did not write {produced.name}")
         target = out_dir / f"{REPORT_STEM}.{fmt}"
-        os.replace(produced, target)
+        if fmt == "html":
+            page = with_security_policy(produced.read_text(encoding="utf-8"))
+            atomic_write_text(target, page)
+            produced.unlink()
+        else:
+            os.replace(produced, target)
         outputs[fmt] = target
     return outputs, {"quarto": time.perf_counter() - started}
 
@@ -458,7 +540,7 @@ def provenance_markdown(
     files = input_files(figures, reference, raw_dir, validation_summary)
     hashes = [(f.name, spaced_hash(sha256_file(f))) for f in files]
     return (
-        f"Rendered with: {renderer or 'not recorded'}.\n\n"
+        f"Rendered with: {safe.markdown_text(renderer or 'not recorded')}.\n\n"
         "Input files and their SHA-256 checksums (in groups of 16 characters):\n\n"
         f"{_table(hashes, ('Input file', 'SHA-256'))}\n\nSoftware versions:\n\n"
         f"{_table(list(package_versions().items()), ('Software', 'Version'))}"

@@ -123,11 +123,12 @@ def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
     svg = tmp_path / "charts" / "lgo-findings.svg"
     assert svg.is_file() and svg.read_text(encoding="utf-8").startswith("<svg")
     assert "```{=html}" in markdown and "```{=typst}" in markdown
-    assert 'vegaEmbed("#vis-lgo-findings"' in markdown
-    assert '"tooltip": true' in markdown
+    assert '<div id="vis-lgo-findings" class="vega-chart" role="img"' in markdown
+    assert 'class="vega-spec" data-target="vis-lgo-findings">{' in markdown
     assert 'image("charts/lgo-findings.svg"' in markdown and 'alt: "Bar chart' in markdown
     assert "<details>" in markdown and "#table(" in markdown
-    assert "</script" not in markdown.split("<script>", 1)[1].split("</script>", 1)[0]
+    data = markdown.split('data-target="vis-lgo-findings">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(data) == chart.spec()
 
 
 def test_typst_content_escapes_markup():
