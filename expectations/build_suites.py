@@ -215,6 +215,33 @@ def compliments() -> list:
     ]
 
 
+def no_control_characters(file: str) -> list:
+    """Text cells hold no control characters (newline, tab and carriage return are allowed).
+
+    Free-text cells are not repeated in the summary (they may hold personal data).
+    """
+    from pipeline.load import FREE_TEXT_COLUMNS, SPECS
+    from pipeline.safe import CONTROL_CHARACTERS
+
+    if file not in SPECS:
+        return []
+    free_text = FREE_TEXT_COLUMNS.get(file, ())
+    return [
+        gx.expectations.ExpectColumnValuesToNotMatchRegex(
+            column=column,
+            regex=CONTROL_CHARACTERS.pattern,
+            meta={
+                **meta(
+                    file, column, f"{col(column)} holds a control character (not newline or tab)"
+                ),
+                **({"hide_values": True} if column in free_text else {}),
+            },
+        )
+        for column, kind in SPECS[file].columns.items()
+        if kind == "text"
+    ]
+
+
 def orphan(file: str, column: str, derived: str, parent: str) -> list:
     """Derived frame: `derived` holds the reference when it is not found in `parent`."""
     return [
@@ -256,7 +283,8 @@ SUITES = {
 
 def suite_json(name: str) -> dict:
     """One suite as GE's own JSON, with stable ids."""
-    suite = gx.ExpectationSuite(name=name, expectations=SUITES[name]())
+    expectations = [*SUITES[name](), *no_control_characters(name)]
+    suite = gx.ExpectationSuite(name=name, expectations=expectations)
     data = suite.to_json_dict()
     data["id"] = f"{ID_PREFIX}{sorted(SUITES).index(name):012d}"
     for number, expectation in enumerate(data["expectations"]):

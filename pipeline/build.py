@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline import PROJECT_ROOT
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
+from pipeline.lock import holding_build_lock
 from pipeline.provenance import package_versions, sha256_file
 
 MANIFEST = "manifest.json"
@@ -55,6 +56,7 @@ class BuildOptions:
     out: Path
     formats: tuple[str, ...] = ("html", "pdf")
     force: bool = False
+    wait: bool = False  # for another build of the same output to finish (else stop at once)
 
     def parameters(self) -> dict[str, object]:
         """The options as plain JSON values (paths as given)."""
@@ -207,11 +209,29 @@ def leftovers(out: Path) -> list[Path]:
     )
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
 def remove_leftovers(out: Path) -> list[Path]:
-    """Delete the temporary folders that interrupted builds left behind."""
-    removed = leftovers(out)
-    for folder in removed:
+    """Delete the temporary folders that interrupted builds left behind.
+
+    Called while holding the build lock of ``out``; a folder whose process (the number
+    ending its name) is still running is never removed, whatever the lock says.
+    """
+    removed = []
+    for folder in leftovers(out):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _process_alive(int(pid)):
+            continue
         shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
     return removed
 
 
@@ -304,10 +324,12 @@ def base_manifest(options: BuildOptions, key: str, inputs: dict[str, str]) -> di
     }
 
 
+@holding_build_lock
 def run_build(options: BuildOptions, progress: Callable[[str, float], None]) -> BuildOutcome:
     """Build the report for ``options`` (or reuse the last build) and return what happened.
 
-    ``progress(step, seconds)`` is called after each step. Raises :class:`BuildFailed`.
+    ``progress(step, seconds)`` is called after each step. Raises :class:`BuildFailed`, or
+    :class:`pipeline.lock.BuildLocked` when another build of the same output is running.
     """
     inputs = hash_files(input_files(options))
     key = build_key(options, inputs, hash_files(code_files()))

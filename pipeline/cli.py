@@ -185,6 +185,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from pipeline.build import BuildFailed, BuildOptions, leftovers, run_build
+    from pipeline.lock import BuildLocked
 
     console = Console(highlight=False)
     options = BuildOptions(
@@ -195,6 +196,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         out=Path(args.out or default_out(args.year)),
         formats=tuple(f.strip() for f in args.to.split(",") if f.strip()),
         force=args.force,
+        wait=args.wait,
     )
     console.print(f"[bold]Building the {args.year} report[/] into {options.out}")
 
@@ -204,6 +206,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         with console.status("working: validate -> figures -> report -> render"):
             outcome = run_build(options, progress)
+    except BuildLocked as exc:
+        fail(f"{exc}; try again when it has finished, or use --wait")
+        return EXIT_CRASH
     except BuildFailed as exc:
         fail(f"build stopped at {exc}")
         kept = leftovers(options.out)
@@ -300,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_year_options(build, history=True)
     build.add_argument("--to", default="html,pdf", help="formats: html, pdf or html,pdf")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument(
+        "--wait", action="store_true", help="wait for another build of the same output to finish"
+    )
     build.set_defaults(run=cmd_build)
 
     archive = sub.add_parser("archive", help="keep a year's figures for next year's report")

@@ -2,14 +2,21 @@
 
 Only texts marked ``publish: true`` (compliments, recommendation actions) reach the report;
 Ombudsman decision summaries are public by nature and always shown. Every text that will be
-published is checked for personal-data patterns (email addresses, UK phone numbers, UK
-postcodes, dates of birth); a hit raises :class:`PersonalDataError` naming the file, row and
-reference, and the render stops before anything is written.
+published is checked for personal-data patterns: email addresses, UK phone numbers, UK
+postcodes, dates of birth, NHS numbers (with a valid modulus-11 check digit), National
+Insurance numbers and names with a title (Mr, Mrs, Ms, Miss, Mx, Dr). Wording a council
+knows is not personal data (``publication: {allow: ["Dr Barnardo's"]}`` in the reference
+file) is removed before matching.
+
+``validate`` reports every hit as a failed check (file, column, rows and the kind of data
+found, never the text itself); the report notebook refuses too, raising
+:class:`PersonalDataError` for the first hit, so nothing is rendered.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,22 +26,80 @@ from pipeline.errors import InputError
 from pipeline.reference import Reference
 
 _DATE = r"\d{1,2}(?:st|nd|rd|th)?[\s./-]+(?:\d{1,2}|[A-Za-z]{3,9})[\s./-]+\d{2,4}"
+_CAPITAL = "A-ZÀ-ÖØ-Þ"
 
-PERSONAL_DATA_PATTERNS: dict[str, re.Pattern[str]] = {
-    "an email address": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
-    "a UK phone number": re.compile(
-        r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"
+
+def nhs_number_valid(digits: str) -> bool:
+    """Whether ten digits carry a valid NHS modulus-11 check digit."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * weight for d, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return check != 10 and check == int(digits[9])
+
+
+@dataclass(frozen=True)
+class PersonalDataPattern:
+    """One kind of personal data: a regular expression and, optionally, a check of a match."""
+
+    name: str
+    regex: re.Pattern[str]
+    confirm: Callable[[re.Match[str]], bool] | None = None
+
+    def found_in(self, text: str) -> bool:
+        """Whether ``text`` holds this kind of personal data."""
+        return any(self.confirm is None or self.confirm(m) for m in self.regex.finditer(text))
+
+
+PERSONAL_DATA_PATTERNS: tuple[PersonalDataPattern, ...] = (
+    PersonalDataPattern(
+        "an email address", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
     ),
-    "a UK postcode": re.compile(
-        r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b",
-        re.IGNORECASE,
+    PersonalDataPattern(
+        "a UK phone number",
+        re.compile(
+            r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"
+        ),
     ),
-    "a date of birth": re.compile(
-        rf"(?:\bdate of birth\b|\bD\.?O\.?B\b\.?|\bborn\b)\W{{0,20}}(?:on\s+)?{_DATE}"
-        r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b",
-        re.IGNORECASE,
+    PersonalDataPattern(
+        "a UK postcode",
+        re.compile(
+            r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b",
+            re.IGNORECASE,
+        ),
     ),
-}
+    PersonalDataPattern(
+        "a date of birth",
+        re.compile(
+            rf"(?:\bdate of birth\b|\bD\.?O\.?B\b\.?|\bborn\b)\W{{0,20}}(?:on\s+)?{_DATE}"
+            r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    PersonalDataPattern(
+        # ten digits, together or spaced 3-3-4, whose check digit is right
+        "an NHS number",
+        re.compile(r"(?<!\d)\d{3}([ -]?)\d{3}\1\d{4}(?!\d)"),
+        confirm=lambda match: nhs_number_valid(re.sub(r"\D", "", match.group())),
+    ),
+    PersonalDataPattern(
+        # two prefix letters (not D, F, I, Q, U, V; second not O; not BG, GB, KN, NK, NT,
+        # TN, ZZ), six digits (often in pairs), a suffix letter A-D
+        "a National Insurance number",
+        re.compile(
+            r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+            r" ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+        ),
+    ),
+    PersonalDataPattern(
+        # a title, then initials if any, then a capitalised name: "Mrs O'Neill", "Dr A. Shah"
+        "a name with a title",
+        re.compile(
+            rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b\.?[ \t]+(?:[{_CAPITAL}]\.?[ \t]+)*"
+            rf"[{_CAPITAL}]['’]?[a-zß-öø-ÿ]"
+        ),
+    ),
+)
 
 
 class PersonalDataError(InputError):
@@ -50,22 +115,47 @@ class PublishedTexts:
     lgo: pl.DataFrame  # service_area, team, status, finding, summary
 
 
-def personal_data_found(text: str | None) -> list[str]:
+def without_allowed(text: str, allow: Iterable[str] = ()) -> str:
+    """``text`` with every allowed phrase (any case) replaced by a space."""
+    for phrase in allow:
+        text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def personal_data_found(text: str | None, allow: Iterable[str] = ()) -> list[str]:
     """Names of the personal-data patterns found in ``text`` (empty when clean)."""
     if not text:
         return []
-    return [name for name, pattern in PERSONAL_DATA_PATTERNS.items() if pattern.search(text)]
+    text = without_allowed(text, allow)
+    return [pattern.name for pattern in PERSONAL_DATA_PATTERNS if pattern.found_in(text)]
 
 
-def check_texts(frame: pl.DataFrame, file: str, ref_column: str, text_column: str) -> None:
+def remedy(publish_flag: bool) -> str:
+    """What an analyst can do about a hit."""
+    choices = "remove it, set publish to false" if publish_flag else "remove it"
+    return (
+        f"{choices}, or, if the wording is not personal data, add it to "
+        "`publication: allow` in the reference file"
+    )
+
+
+def check_texts(
+    frame: pl.DataFrame,
+    file: str,
+    ref_column: str,
+    text_column: str,
+    allow: Iterable[str] = (),
+    *,
+    publish_flag: bool = True,
+) -> None:
     """Raise PersonalDataError for the first row whose text matches a personal-data pattern."""
     for record in frame.select("_row", ref_column, text_column).iter_rows(named=True):
-        found = personal_data_found(record[text_column])
+        found = personal_data_found(record[text_column], allow)
         if found:
             raise PersonalDataError(
                 file,
-                f"{ref_column} {record[ref_column]} is marked for publication but seems to "
-                f"contain {' and '.join(found)}; remove it or set publish to false",
+                f"{ref_column} {record[ref_column]} is due for publication but seems to "
+                f"contain {' and '.join(found)}; {remedy(publish_flag)}",
                 row=record["_row"],
                 column=text_column,
             )
@@ -76,28 +166,33 @@ def published_only(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("publish").fill_null(False))
 
 
-def published_compliments(compliments: pl.DataFrame, file: str) -> pl.DataFrame:
+def published_compliments(
+    compliments: pl.DataFrame, file: str, allow: Iterable[str] = ()
+) -> pl.DataFrame:
     """Compliments marked for publication, checked, in reference order of service area."""
     chosen = published_only(compliments)
-    check_texts(chosen, file, "compliment_ref", "text")
+    check_texts(chosen, file, "compliment_ref", "text", allow)
     return chosen.select("_row", "compliment_ref", "service_area", "team", "text")
 
 
 def published_recommendations(
-    recommendations: pl.DataFrame, escalations: pl.DataFrame, file: str
+    recommendations: pl.DataFrame,
+    escalations: pl.DataFrame,
+    file: str,
+    allow: Iterable[str] = (),
 ) -> pl.DataFrame:
     """Published recommendation actions with the procedure, stage and service they came from."""
     chosen = published_only(recommendations)
-    check_texts(chosen, file, "escalation_ref", "action")
+    check_texts(chosen, file, "escalation_ref", "action", allow)
     context = escalations.select("escalation_ref", "procedure", "stage", "service_area", "team")
     return chosen.join(context, on="escalation_ref", how="left").select(
         "escalation_ref", "procedure", "stage", "service_area", "team", "action"
     )
 
 
-def published_lgo(lgo: pl.DataFrame, file: str) -> pl.DataFrame:
+def published_lgo(lgo: pl.DataFrame, file: str, allow: Iterable[str] = ()) -> pl.DataFrame:
     """Ombudsman decisions with their summaries (public decisions), checked."""
-    check_texts(lgo, file, "lgo_ref", "summary")
+    check_texts(lgo, file, "lgo_ref", "summary", allow, publish_flag=False)
     return lgo.select("lgo_ref", "service_area", "team", "status", "finding", "summary")
 
 
@@ -114,10 +209,63 @@ def load_published_texts(
 
     extracts = load_extracts(raw_dir, reference, year)
     files = extracts.files
+    allow = reference.publication_allow
     return PublishedTexts(
-        compliments=published_compliments(extracts.compliments, _file_name(files, "compliments")),
-        recommendations=published_recommendations(
-            extracts.recommendations, extracts.escalations, _file_name(files, "recommendations")
+        compliments=published_compliments(
+            extracts.compliments, _file_name(files, "compliments"), allow
         ),
-        lgo=published_lgo(extracts.lgo, _file_name(files, "lgo")),
+        recommendations=published_recommendations(
+            extracts.recommendations,
+            extracts.escalations,
+            _file_name(files, "recommendations"),
+            allow,
+        ),
+        lgo=published_lgo(extracts.lgo, _file_name(files, "lgo"), allow),
     )
+
+
+# ---------------------------------------------------------------- the check in validate
+
+# extract, its free-text column, and whether a publish flag chooses the rows shown
+PUBLISHED_TEXT_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("compliments", "text", True),
+    ("recommendations", "action", True),
+    ("lgo", "summary", False),
+)
+
+
+@dataclass(frozen=True)
+class PersonalDataHits:
+    """Rows of one column of one extract where one kind of personal data was found."""
+
+    file: str
+    column: str
+    kind: str
+    rows: tuple[int, ...]
+    publish_flag: bool
+
+    def message(self) -> str:
+        """What was found and what to do (never the text itself)."""
+        return f"{self.kind} found in a text due for publication; {remedy(self.publish_flag)}"
+
+
+def personal_data_hits(extracts, allow: Iterable[str] = ()) -> list[PersonalDataHits]:
+    """Every personal-data hit in the texts due for publication, grouped by file and kind.
+
+    ``extracts`` is a :class:`pipeline.load.Extracts` read with its free text.
+    """
+    allow = tuple(allow)
+    hits: list[PersonalDataHits] = []
+    for stem, column, publish_flag in PUBLISHED_TEXT_COLUMNS:
+        frame = getattr(extracts, stem)
+        chosen = published_only(frame) if publish_flag else frame
+        rows_by_kind: dict[str, list[int]] = {}
+        for row, text in chosen.select("_row", column).iter_rows():
+            for kind in personal_data_found(text, allow):
+                rows_by_kind.setdefault(kind, []).append(row)
+        file = _file_name(extracts.files, stem)
+        hits += [
+            PersonalDataHits(file, column, kind, tuple(rows), publish_flag)
+            for kind, rows in rows_by_kind.items()
+        ]
+    return hits

@@ -124,6 +124,7 @@ class Reference:
     lgo_findings: tuple[LgoFinding, ...] = DEFAULT_LGO_FINDINGS
     # extract -> contract column -> the extract's own header (contract 1.2, section 5.1)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    publication_allow: tuple[str, ...] = ()  # wording that is not personal data
 
     @property
     def service_area_names(self) -> list[str]:
@@ -411,6 +412,15 @@ def _closures(raw: list, file: str) -> tuple[date, ...]:
     return tuple(sorted(days))
 
 
+def _publication_allow(raw: object, file: str) -> tuple[str, ...]:
+    """``publication: {allow: [...]}``: phrases the personal-data checks leave alone."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise InputError(file, "'publication' must be a mapping with an 'allow' list")
+    return _names(raw.get("allow") or [], file, "publication.allow")
+
+
 def load_reference(path: str | Path) -> Reference:
     """Read and check an authority YAML file."""
     path = Path(path)
@@ -438,4 +448,5 @@ def load_reference(path: str | Path) -> Reference:
         timescales=_timescales(raw.get("timescales") or {}, file),
         **{key: _code_list(raw, file, key) for key in CODE_LISTS},
         columns=_columns(raw.get("columns"), file),
+        publication_allow=_publication_allow(raw.get("publication"), file),
     )

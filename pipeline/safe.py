@@ -73,6 +73,14 @@ def markdown_text(value: object, *, line_breaks: bool = False) -> str:
     return ("\\\n  " if line_breaks else " ").join(escaped)
 
 
+def markdown_code(value: object) -> str:
+    """Literal text as an inline code span, e.g. a value quoted in the validation summary."""
+    text = one_line(value)
+    fence = "`" * (1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def raw_block(format_name: str, content: str) -> str:
     """A pandoc raw block (```` ```{=html} ````) whose fence no line of ``content`` can close."""
     runs = re.findall(r"`+", content)

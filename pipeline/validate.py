@@ -28,7 +28,9 @@ from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError
 from pipeline.files import replace_folder
 from pipeline.load import EXTRACT_STEMS, ROW, Extracts, load_extracts
+from pipeline.publication import personal_data_hits
 from pipeline.reference import Reference, load_reference
+from pipeline.safe import markdown_code
 from pipeline.years import display_year, year_end, year_start
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -70,7 +72,7 @@ class Failure:
             where += f", {label} {shown}" + (f" and {more} more" if more > 0 else "")
         text = f"- {where}: {self.message}"
         if self.values:
-            text += " (values: " + ", ".join(repr(v) for v in self.values) + ")"
+            text += " (values: " + ", ".join(markdown_code(repr(v)) for v in self.values) + ")"
         return text
 
 
@@ -368,6 +370,8 @@ def _failure(
         rows, values = by_file.setdefault(file, ([], []))
         rows.append(int(entry[ROW]))
         shown = _show(entry.get(checked, entry.get(column)))
+        if info.get("hide_values"):  # free text: the rows say where, the text is not repeated
+            continue
         if shown not in values and len(values) < MAX_VALUES:
             values.append(shown)
     if not by_file:  # a table-level expectation without row indices
@@ -400,6 +404,28 @@ def failures_from_result(
             if not result.success:
                 failures.extend(_failure(result, files, labels))
     return failures
+
+
+def publication_failures(
+    extracts: Extracts, reference: Reference, labels: dict[str, dict[str, str]] | None = None
+) -> list[Failure]:
+    """Personal data in texts due for publication: file, column, rows and the kind found.
+
+    The text itself is never shown (it would put the personal data in the summary).
+    ``labels`` as in ``_failure``: the column is named as the extract names it.
+    """
+    labels = labels or {}
+    return [
+        Failure(
+            file=hit.file,
+            column=labels.get(hit.file, {}).get(hit.column, hit.column),
+            rows=list(hit.rows),
+            values=[],
+            rule=f"publication: {hit.kind}",
+            message=hit.message(),
+        )
+        for hit in personal_data_hits(extracts, reference.publication_allow)
+    ]
 
 
 def failure_from_input_error(error: InputError) -> Failure:
@@ -454,6 +480,7 @@ def validate_extracts(
             result = run_suites(frames, parameters, work / "data_docs")
             report.checks = sum(len(v.results) for v in result.run_results.values())
             report.failures.extend(failures_from_result(result, files, labels))
+            report.failures.extend(publication_failures(extracts, reference, labels))
             _write_json(work / "ge_results.json", _ge_results_json(result))
         (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")
         _write_json(work / "result.json", report.to_json_dict())
