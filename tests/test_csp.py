@@ -1,0 +1,100 @@
+"""The Content-Security-Policy: only the page's own head scripts run, nothing is fetched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.csp import PolicyError, add_content_security_policy, script_hash
+
+BROWSER = Path(__file__).parent / "browser"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+TRUSTED = "window.trusted = 1;"
+INJECTED = "window.__pwned = 1;"
+PAGE = f"""<!DOCTYPE html>
+<html lang="en-GB"><head>
+<meta charset="utf-8" /><title>Policy test</title>
+<script>{TRUSTED}</script>
+</head><body><main>
+<h1>Policy test</h1>
+<script>{INJECTED}</script>
+<script type="application/json" class="vega-spec">{{"a": 1}}</script>
+<img src="x.png" alt="" onerror="window.__pwned = 2">
+<img src="https://example.com/x.png" alt="">
+<iframe title="frame" src="https://example.com/frame"></iframe>
+<a href="javascript:window.__pwned = 3" id="link">link</a>
+</main>
+<script>document.title = "changed by a script after main";</script>
+</body></html>
+"""
+
+
+def test_the_policy_is_the_first_element_of_head_and_blocks_everything_else():
+    page = add_content_security_policy(PAGE)
+    head = page.split("<head>", 1)[1]
+    assert head.startswith('\n<meta http-equiv="Content-Security-Policy" content="')
+    policy = head.split('content="', 1)[1].split('"', 1)[0]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"].split() == [
+        script_hash(TRUSTED),
+        script_hash('document.title = "changed by a script after main";'),
+    ]
+    assert script_hash(INJECTED) not in policy
+    assert directives["style-src"] == "'unsafe-inline'" and directives["img-src"] == "data:"
+    for name in ("connect-src", "frame-src", "object-src", "form-action", "base-uri"):
+        assert directives[name] == "'none'"
+
+
+def test_script_hash_is_the_browser_format():
+    assert script_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+
+
+@pytest.mark.parametrize(
+    ("page", "problem"),
+    [
+        ("<html><body><main></main></body></html>", "no <head>"),
+        ("<html><head></head><body></body></html>", "one <main>"),
+        ("<html><head></head><body><main></main><main></main></body></html>", "one <main>"),
+        (
+            '<html><head><script src="https://example.com/x.js"></script></head>'
+            "<body><main></main></body></html>",
+            "src=",
+        ),
+    ],
+)
+def test_pages_of_an_unexpected_shape_are_refused(page, problem):
+    with pytest.raises(PolicyError, match=problem):
+        add_content_security_policy(page)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.skipif(
+    not (BROWSER / "node_modules" / "playwright-core").is_dir(),
+    reason="npm packages missing: run `npm ci` in tests/browser",
+)
+def test_chromium_runs_only_the_trusted_scripts(tmp_path):
+    """Defence in depth: markup that escaped escaping still runs nothing and fetches nothing."""
+    page = tmp_path / "page.html"
+    page.write_text(add_content_security_policy(PAGE), encoding="utf-8")
+    done = subprocess.run(
+        ["node", "check_report.js", str(page)],
+        cwd=BROWSER,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["pwned"] is None
+    assert result["title"] == "changed by a script after main"  # the hashed one ran
+    assert result["outsideRequests"] == []
+    blocked = {(tmp_path / "x.png").as_uri(), "https://example.com/x.png"}
+    assert set(result["blockedByPolicy"]) == blocked
+    assert "Content Security Policy" in " ".join(result["consoleErrors"])
