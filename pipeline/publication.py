@@ -96,7 +96,7 @@ PERSONAL_DATA_PATTERNS: tuple[PersonalDataPattern, ...] = (
         "a name with a title",
         re.compile(
             rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b\.?[ \t]+(?:[{_CAPITAL}]\.?[ \t]+)*"
-            rf"[{_CAPITAL}]['’]?[a-zß-öø-ÿ]"
+            rf"[{_CAPITAL}](?:['’][{_CAPITAL}])?[a-zß-öø-ÿ]"
         ),
     ),
 )
