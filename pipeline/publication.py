@@ -147,8 +147,12 @@ def check_texts(
     allow: Iterable[str] = (),
     *,
     publish_flag: bool = True,
+    label: str | None = None,
 ) -> None:
-    """Raise PersonalDataError for the first row whose text matches a personal-data pattern."""
+    """Raise PersonalDataError for the first row whose text matches a personal-data pattern.
+
+    ``label`` names the column as the extract does (contract 1.2), if it differs.
+    """
     for record in frame.select("_row", ref_column, text_column).iter_rows(named=True):
         found = personal_data_found(record[text_column], allow)
         if found:
@@ -157,7 +161,7 @@ def check_texts(
                 f"{ref_column} {record[ref_column]} is due for publication but seems to "
                 f"contain {' and '.join(found)}; {remedy(publish_flag)}",
                 row=record["_row"],
-                column=text_column,
+                column=label or text_column,
             )
 
 
@@ -167,11 +171,11 @@ def published_only(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def published_compliments(
-    compliments: pl.DataFrame, file: str, allow: Iterable[str] = ()
+    compliments: pl.DataFrame, file: str, allow: Iterable[str] = (), label: str | None = None
 ) -> pl.DataFrame:
     """Compliments marked for publication, checked, in reference order of service area."""
     chosen = published_only(compliments)
-    check_texts(chosen, file, "compliment_ref", "text", allow)
+    check_texts(chosen, file, "compliment_ref", "text", allow, label=label)
     return chosen.select("_row", "compliment_ref", "service_area", "team", "text")
 
 
@@ -180,19 +184,22 @@ def published_recommendations(
     escalations: pl.DataFrame,
     file: str,
     allow: Iterable[str] = (),
+    label: str | None = None,
 ) -> pl.DataFrame:
     """Published recommendation actions with the procedure, stage and service they came from."""
     chosen = published_only(recommendations)
-    check_texts(chosen, file, "escalation_ref", "action", allow)
+    check_texts(chosen, file, "escalation_ref", "action", allow, label=label)
     context = escalations.select("escalation_ref", "procedure", "stage", "service_area", "team")
     return chosen.join(context, on="escalation_ref", how="left").select(
         "escalation_ref", "procedure", "stage", "service_area", "team", "action"
     )
 
 
-def published_lgo(lgo: pl.DataFrame, file: str, allow: Iterable[str] = ()) -> pl.DataFrame:
+def published_lgo(
+    lgo: pl.DataFrame, file: str, allow: Iterable[str] = (), label: str | None = None
+) -> pl.DataFrame:
     """Ombudsman decisions with their summaries (public decisions), checked."""
-    check_texts(lgo, file, "lgo_ref", "summary", allow, publish_flag=False)
+    check_texts(lgo, file, "lgo_ref", "summary", allow, publish_flag=False, label=label)
     return lgo.select("lgo_ref", "service_area", "team", "status", "finding", "summary")
 
 
@@ -212,15 +219,21 @@ def load_published_texts(
     allow = reference.publication_allow
     return PublishedTexts(
         compliments=published_compliments(
-            extracts.compliments, _file_name(files, "compliments"), allow
+            extracts.compliments,
+            _file_name(files, "compliments"),
+            allow,
+            extracts.label("compliments", "text"),
         ),
         recommendations=published_recommendations(
             extracts.recommendations,
             extracts.escalations,
             _file_name(files, "recommendations"),
             allow,
+            extracts.label("recommendations", "action"),
         ),
-        lgo=published_lgo(extracts.lgo, _file_name(files, "lgo"), allow),
+        lgo=published_lgo(
+            extracts.lgo, _file_name(files, "lgo"), allow, extracts.label("lgo", "summary")
+        ),
     )
 
 
@@ -239,7 +252,7 @@ class PersonalDataHits:
     """Rows of one column of one extract where one kind of personal data was found."""
 
     file: str
-    column: str
+    column: str  # as the extract names it (contract 1.2 labels)
     kind: str
     rows: tuple[int, ...]
     publish_flag: bool
@@ -263,9 +276,9 @@ def personal_data_hits(extracts, allow: Iterable[str] = ()) -> list[PersonalData
         for row, text in chosen.select("_row", column).iter_rows():
             for kind in personal_data_found(text, allow):
                 rows_by_kind.setdefault(kind, []).append(row)
-        file = _file_name(extracts.files, stem)
+        file, label = _file_name(extracts.files, stem), extracts.label(stem, column)
         hits += [
-            PersonalDataHits(file, column, kind, tuple(rows), publish_flag)
+            PersonalDataHits(file, label, kind, tuple(rows), publish_flag)
             for kind, rows in rows_by_kind.items()
         ]
     return hits

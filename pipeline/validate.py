@@ -406,19 +406,15 @@ def failures_from_result(
     return failures
 
 
-def publication_failures(
-    extracts: Extracts, reference: Reference, labels: dict[str, dict[str, str]] | None = None
-) -> list[Failure]:
+def publication_failures(extracts: Extracts, reference: Reference) -> list[Failure]:
     """Personal data in texts due for publication: file, column, rows and the kind found.
 
     The text itself is never shown (it would put the personal data in the summary).
-    ``labels`` as in ``_failure``: the column is named as the extract names it.
     """
-    labels = labels or {}
     return [
         Failure(
             file=hit.file,
-            column=labels.get(hit.file, {}).get(hit.column, hit.column),
+            column=hit.column,
             rows=list(hit.rows),
             values=[],
             rule=f"publication: {hit.kind}",
@@ -480,7 +476,7 @@ def validate_extracts(
             result = run_suites(frames, parameters, work / "data_docs")
             report.checks = sum(len(v.results) for v in result.run_results.values())
             report.failures.extend(failures_from_result(result, files, labels))
-            report.failures.extend(publication_failures(extracts, reference, labels))
+            report.failures.extend(publication_failures(extracts, reference))
             _write_json(work / "ge_results.json", _ge_results_json(result))
         (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")
         _write_json(work / "result.json", report.to_json_dict())
