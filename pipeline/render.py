@@ -15,9 +15,11 @@ that executed notebook into ``annual-report.html`` and ``annual-report.pdf``:
 Each output is written to a temporary name and renamed, so a failed render never leaves a
 half-written report. The renderer used is logged and returned for the run manifest.
 
-Nothing is fetched while rendering: pandoc runs with ``--sandbox`` and a reference to an
-outside resource (which it then reports instead of fetching) stops the render, as does a
-Typst package import. The HTML gets a Content-Security-Policy (:mod:`pipeline.csp`).
+Nothing is fetched while rendering: the fallback's pandoc runs with ``--sandbox``, and a
+reference to an outside resource (which it then reports instead of fetching) stops the
+render, as does a Typst package import; with Quarto, a fetch warning in its log stops it.
+Data never becomes such a reference: every value is escaped (:mod:`pipeline.safe`). The
+HTML gets a Content-Security-Policy (:mod:`pipeline.csp`) whichever renderer wrote it.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """A hostile corpus: texts and names that would format, run or fetch if they were not escaped.
 
 ``write_hostile_inputs`` copies the 2016/17 sample and puts every text of ``HOSTILE_TEXTS``
-into a published compliment, a published recommendation action and an Ombudsman summary,
-and gives the authority, one service area and one team hostile names (the old names stay
-as aliases, so the extracts still match). The Ombudsman rows are replaced by one decision
-per text. Scripts in the corpus set ``window.__pwned`` or
-change ``document.title``: a browser test sees at once if any ran.
+into a published compliment, a published recommendation action and an Ombudsman summary
+(the Ombudsman rows are replaced by one decision per text). The authority, one service
+area, one team and one Ombudsman finding get hostile names; the old names stay as aliases,
+so the extracts still match. Scripts in the corpus set ``window.__pwned`` or change
+``document.title``: a browser test sees at once if any ran.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ HOSTILE_AREA = "Partnership & <b>Development</b> *1* [x](y) $z$ #area @area"
 HOSTILE_TEAM = (
     'Disability <em>Services</em> & "Quoted" \\ *Team* #1 @x $y$ <script>window.__pwned=9</script>'
 )
+HOSTILE_FINDING = "Fault <b>without</b> injustice *x* #f @f $f$ [f]"
 RENAMED = {"Partnership and Development": HOSTILE_AREA, "Disability Services": HOSTILE_TEAM}
 
 
@@ -115,6 +116,14 @@ def pdf_flat(text: str) -> str:
 def _hostile_reference(source: Path, target: Path) -> None:
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     data["authority"] = HOSTILE_AUTHORITY
+    data["lgo_findings"] = [  # the contract's findings, one renamed (the old name an alias)
+        "Refusal to Investigate",
+        "Investigation Commenced",
+        "Premature Complaint",
+        "No Fault",
+        {"name": "Maladministration and Injustice", "fault": True},
+        {"name": HOSTILE_FINDING, "fault": True, "aliases": ["Maladministration No Injustice"]},
+    ]
     for area in data["service_areas"]:
         if area["name"] in RENAMED:
             area["aliases"] = [*area.get("aliases", []), area["name"]]
@@ -163,9 +172,11 @@ def write_hostile_inputs(sample_raw: Path, sample_reference: Path, folder: Path)
             *(pl.lit(value).alias(column) for column, value in plain.items()),
         )
         named = frame.filter(pl.col("team") == "Disability Team").head(2)  # the hostile team
-        return pl.concat(
-            [rows, named.with_columns(pl.lit("An ordinary summary.").alias("summary"))]
+        named = named.with_columns(  # and the hostile finding
+            pl.lit("An ordinary summary.").alias("summary"),
+            pl.lit("Maladministration No Injustice").alias("finding"),
         )
+        return pl.concat([rows, named])
 
     edit("lgo.csv", lgo)
     return raw, reference

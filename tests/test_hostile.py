@@ -22,6 +22,7 @@ from conftest import ROOT
 from hostile import (
     HOSTILE_AREA,
     HOSTILE_AUTHORITY,
+    HOSTILE_FINDING,
     HOSTILE_TEAM,
     HOSTILE_TEXTS,
     NO_EMOJI_FONT,
@@ -34,7 +35,7 @@ from pipeline.render import report_title
 
 BROWSER = Path(__file__).parent / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-NAMES = (HOSTILE_AUTHORITY, HOSTILE_AREA, HOSTILE_TEAM)
+NAMES = (HOSTILE_AUTHORITY, HOSTILE_AREA, HOSTILE_TEAM, HOSTILE_FINDING)
 
 
 def network_namespaces() -> bool:
