@@ -5,6 +5,8 @@ page as markup, the browser would run none of it and fetch nothing. The policy a
 
 - scripts only by the SHA-256 hash of each inline script outside the report's ``<main>``
   element (the Vega bundle and the chart loader in the head; a renderer's own scripts).
+  A script embedded as a ``data:`` address (pandoc does that for a script holding
+  ``</script``) is allowed the same way: its tag gets the matching ``integrity`` attribute.
   The report's content, where data is shown, can hold no script that runs: inline event
   handlers (``onerror=``) and ``javascript:`` addresses are blocked as well;
 - inline styles (pandoc, Quarto and Vega set them), and images and fonts held in the page
@@ -20,10 +22,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from urllib.parse import unquote_to_bytes
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 SCRIPT_SRC = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+DATA_SRC = re.compile(r"""\bsrc\s*=\s*(["'])(data:[^"']*)\1""", re.IGNORECASE)
 MAIN_OPEN = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
 MAIN_CLOSE = re.compile(r"</main\s*>", re.IGNORECASE)
 HEAD_OPEN = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
@@ -49,10 +53,21 @@ class PolicyError(ValueError):
     """The page does not have the shape the policy relies on (one ``<head>``, one ``<main>``)."""
 
 
+def _sha256(body: bytes) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
+
+
 def script_hash(source: str) -> str:
     """CSP hash source of an inline script: ``'sha256-<base64>'``."""
-    digest = hashlib.sha256(source.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+    return f"'{_sha256(source.encode('utf-8'))}'"
+
+
+def data_url_body(url: str) -> bytes:
+    """The bytes a ``data:`` address holds."""
+    header, _, data = url.partition(",")
+    if header.lower().endswith(";base64"):
+        return base64.b64decode(data)
+    return unquote_to_bytes(data)
 
 
 def _runs(attributes: str) -> bool:
@@ -74,22 +89,39 @@ def _main_span(page: str) -> tuple[int, int]:
     return start, end
 
 
-def trusted_script_hashes(page: str) -> list[str]:
-    """Hashes of the inline scripts outside ``<main>``, in page order, without repeats.
+def trusted_scripts(page: str) -> tuple[str, list[str]]:
+    """The page with ``integrity`` on its ``data:`` scripts, and the hashes of the scripts
+    outside ``<main>`` (page order, no repeats).
 
-    A ``<script src=...>`` outside ``<main>`` is refused: a self-contained report has none.
+    A script loaded from a file or an address is refused: a self-contained report has none.
     """
     start, end = _main_span(page)
     hashes: list[str] = []
+    parts: list[str] = []
+    done = 0
     for script in SCRIPT.finditer(page):
-        if start <= script.start() < end or not _runs(script.group(1)):
+        attributes = script.group(1)
+        if start <= script.start() < end or not _runs(attributes):
             continue
-        if SCRIPT_SRC.search(script.group(1)):
-            raise PolicyError("the page loads a script from a file or address (src=)")
-        source_hash = script_hash(script.group(2))
+        if SCRIPT_SRC.search(attributes):
+            data = DATA_SRC.search(attributes)
+            if data is None:
+                raise PolicyError("the page loads a script from a file or address (src=)")
+            integrity = _sha256(data_url_body(data.group(2)))
+            if "integrity" not in attributes.lower():
+                parts += [page[done : script.end(1)], f' integrity="{integrity}"']
+                done = script.end(1)
+            source_hash = f"'{integrity}'"
+        else:
+            source_hash = script_hash(script.group(2))
         if source_hash not in hashes:
             hashes.append(source_hash)
-    return hashes
+    return "".join([*parts, page[done:]]), hashes
+
+
+def trusted_script_hashes(page: str) -> list[str]:
+    """Hashes of the scripts outside ``<main>`` (see :func:`trusted_scripts`)."""
+    return trusted_scripts(page)[1]
 
 
 def policy(script_hashes: list[str]) -> str:
@@ -100,11 +132,9 @@ def policy(script_hashes: list[str]) -> str:
 
 def add_content_security_policy(page: str) -> str:
     """``page`` with the policy as the first element of ``<head>``."""
-    head = HEAD_OPEN.search(page)
-    if head is None:
+    if HEAD_OPEN.search(page) is None:
         raise PolicyError("the page has no <head>")
-    meta = (
-        '<meta http-equiv="Content-Security-Policy" '
-        f'content="{policy(trusted_script_hashes(page))}" />'
-    )
+    page, hashes = trusted_scripts(page)
+    head = HEAD_OPEN.search(page)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}" />'
     return page[: head.end()] + "\n" + meta + page[head.end() :]

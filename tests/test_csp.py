@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import shutil
 import subprocess
@@ -15,10 +17,15 @@ BROWSER = Path(__file__).parent / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TRUSTED = "window.trusted = 1;"
 INJECTED = "window.__pwned = 1;"
+# pandoc embeds a script holding "</script" as a data: address
+FROM_DATA = b'document.title = "</script> data";'
+DATA_URL = "data:text/javascript;base64," + base64.b64encode(FROM_DATA).decode()
+AFTER_MAIN = 'document.title += " and after main";'
 PAGE = f"""<!DOCTYPE html>
 <html lang="en-GB"><head>
 <meta charset="utf-8" /><title>Policy test</title>
 <script>{TRUSTED}</script>
+<script src="{DATA_URL}"></script>
 </head><body><main>
 <h1>Policy test</h1>
 <script>{INJECTED}</script>
@@ -28,7 +35,7 @@ PAGE = f"""<!DOCTYPE html>
 <iframe title="frame" src="https://example.com/frame"></iframe>
 <a href="javascript:window.__pwned = 3" id="link">link</a>
 </main>
-<script>document.title = "changed by a script after main";</script>
+<script>{AFTER_MAIN}</script>
 </body></html>
 """
 
@@ -40,10 +47,13 @@ def test_the_policy_is_the_first_element_of_head_and_blocks_everything_else():
     policy = head.split('content="', 1)[1].split('"', 1)[0]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["default-src"] == "'none'"
+    data_hash = "sha256-" + base64.b64encode(hashlib.sha256(FROM_DATA).digest()).decode()
     assert directives["script-src"].split() == [
         script_hash(TRUSTED),
-        script_hash('document.title = "changed by a script after main";'),
+        f"'{data_hash}'",
+        script_hash(AFTER_MAIN),
     ]
+    assert f'<script src="{DATA_URL}" integrity="{data_hash}"></script>' in page
     assert script_hash(INJECTED) not in policy
     assert directives["style-src"] == "'unsafe-inline'" and directives["img-src"] == "data:"
     for name in ("connect-src", "frame-src", "object-src", "form-action", "base-uri"):
@@ -93,7 +103,7 @@ def test_chromium_runs_only_the_trusted_scripts(tmp_path):
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["pwned"] is None
-    assert result["title"] == "changed by a script after main"  # the hashed one ran
+    assert result["title"] == "</script> data and after main"  # the hashed ones ran
     assert result["outsideRequests"] == []
     blocked = {(tmp_path / "x.png").as_uri(), "https://example.com/x.png"}
     assert set(result["blockedByPolicy"]) == blocked
