@@ -5,13 +5,23 @@ with the header not counted, so that later checks can point at the exact row.
 Headers are matched trimmed and in any case, through the reference file's ``columns``
 mapping where it has one. Text is trimmed, empty cells become nulls, code lists and
 team aliases are mapped to their canonical spellings. Unknown values are kept (trimmed)
-for validation to report; only problems that make a file unreadable raise
-:class:`InputError`. A message about a mapped column names it as the file spells it,
-with the contract name in brackets.
+for validation to report. A message about a mapped column names it as the file spells
+it, with the contract name in brackets.
+
+Problems are collected, not raised one at a time: every unreadable cell (dates, whole
+numbers, true/false), missing or repeated column and unreadable file of every extract
+is found in one pass (:func:`read_extracts`); :func:`load_extracts` then raises one
+:class:`InputError` holding them all. A file's first bytes are looked at before it is
+parsed, so that a workbook with a ``.csv`` name (or text with an ``.xlsx`` one), UTF-16
+or another encoding gets a message saying what the file is and how to save it.
+Semicolon- or tab-separated CSV files are read with their separator (Excel writes
+semicolons where Windows' list separator is one); a note says so.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +122,7 @@ POLARS_TYPES: dict[str, pl.DataType] = {
 DATE_SHAPE = r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$"
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
+MAX_EXAMPLES = 10  # example values kept for a problem found on many rows
 
 
 @dataclass
@@ -129,6 +140,10 @@ class Extracts:
     files: dict[str, Path | None] = field(default_factory=dict)
     # stem -> contract column -> how messages name it, for columns the reference maps
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # extracts that could not be read at all (their frames stand in empty)
+    unreadable: tuple[str, ...] = ()
+    # things worth knowing about the files that are not problems (a semicolon separator)
+    notes: list[str] = field(default_factory=list)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Stem -> frame, in contract order."""
@@ -152,39 +167,154 @@ def find_extract(raw_dir: Path, stem: str) -> Path | None:
     return found[0] if found else None
 
 
-def _not_utf8_error(path: Path, raw: bytes) -> InputError:
-    """Locate the first byte that is not UTF-8 and describe it."""
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n")  # 0 = header line
-        return InputError(
-            str(path),
-            "text is not UTF-8 (save the file as 'CSV UTF-8')",
-            row=line if line > 0 else None,
-            value=raw[exc.start : exc.end + 8].decode("latin-1"),
-        )
-    return InputError(str(path), "text is not UTF-8 (save the file as 'CSV UTF-8')")
+# --------------------------------------------------------------------------- reading files
+# Before a file is parsed its first bytes say what it really is, so that a workbook saved
+# with a .csv name, UTF-16 text or a semicolon-separated export gets a message saying
+# what to do rather than "required column missing".
+
+ZIP_MAGIC = b"PK\x03\x04"  # every XLSX file is a zip archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, or an encrypted .xlsx
+SNIFF_BYTES = 65536
+SAVE_AS_CSV = "open it in Excel and use Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
+SAVE_AS_XLSX = "open it in Excel and use Save As > 'Excel Workbook (*.xlsx)'"
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+# Separators a CSV export may use; the one the header line holds most of is used.
+SEPARATORS: dict[str, str] = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 
-def _header_name(column: str) -> str:
-    return column.strip().lower().lstrip("\ufeff")
+@dataclass
+class RawTable:
+    """One file's cells as text, before its header is matched to contract columns."""
+
+    frame: pl.DataFrame  # columns named as the file names them (repeats made unique)
+    headers: list[str]  # the header row exactly as the file spells it
+    notes: list[str] = field(default_factory=list)
 
 
-def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Read a CSV file as text columns, leaving out the columns named in ``skip``."""
+def _start(path: Path) -> bytes:
     with path.open("rb") as handle:
-        start = handle.read(4096)
+        return handle.read(SNIFF_BYTES)
+
+
+def _text_encoding_problem(start: bytes) -> str | None:
+    """What the text really is when it is not UTF-8 (byte order marks, NUL bytes)."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if start.startswith(mark):
+            return (
+                f"the text is {encoding} (what Excel calls 'Unicode Text'), not UTF-8: "
+                f"{SAVE_AS_CSV}"
+            )
+    if b"\x00" in start:
+        sample = start[:512]
+        if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
+            return f"the text looks like UTF-16 without a byte order mark, not UTF-8: {SAVE_AS_CSV}"
+        return f"the file holds binary data, not CSV text: export it again as CSV; {SAVE_AS_CSV}"
+    return None
+
+
+def _what_csv_really_is(path: Path, start: bytes) -> str | None:
+    """A message when a ``.csv`` file is a workbook or not UTF-8 text, else None."""
+    if start.startswith(ZIP_MAGIC):
+        return (
+            f"this is an Excel workbook (XLSX) with a .csv name: rename it to "
+            f"{path.stem}.xlsx, or {SAVE_AS_CSV}"
+        )
+    if start.startswith(OLE_MAGIC):
+        return (
+            "this is an Excel 97-2003 workbook (.xls) or a password-protected workbook "
+            f"with a .csv name: {SAVE_AS_CSV}"
+        )
+    return _text_encoding_problem(start)
+
+
+def _what_xlsx_really_is(path: Path, start: bytes) -> str | None:
+    """A message when an ``.xlsx`` file is not a workbook Excel 2007 or later wrote."""
+    if start.startswith(ZIP_MAGIC):
+        return None
+    if start.startswith(OLE_MAGIC):
+        return (
+            "this is an Excel 97-2003 workbook (.xls) or a password-protected workbook: "
+            f"{SAVE_AS_XLSX} without a password"
+        )
+    if _text_encoding_problem(start) is None or start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return (
+            f"this is text (CSV), not an Excel workbook, with an .xlsx name: rename it to "
+            f"{path.stem}.csv, or {SAVE_AS_XLSX}"
+        )
+    return f"not an Excel workbook (XLSX): {SAVE_AS_XLSX}"
+
+
+def _not_utf8_error(path: Path, raw: bytes) -> InputError:
+    """Every line holding bytes that are not UTF-8, and what the text probably is."""
+    lines = raw.split(b"\n")
+    rows, values = [], []
+    for number, line in enumerate(lines):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            rows.append(number)  # 0 = the header line
+            if len(values) < MAX_EXAMPLES:
+                values.append(line[max(exc.start - 12, 0) : exc.end + 12].decode("latin-1"))
+    try:
+        raw.decode("cp1252")
+        guess = "it looks like Windows-1252, what Excel's plain 'CSV (Comma delimited)' writes"
+    except UnicodeDecodeError:
+        guess = "another encoding"
+    return InputError(
+        str(path),
+        f"the text is not UTF-8 ({guess}): {SAVE_AS_CSV}",
+        rows=[r for r in rows if r > 0],
+        values=values,
+    )
+
+
+def _separator(header_line: str) -> str:
+    """The separator the header line holds most of (commas when it holds none)."""
+    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+def _csv_header(start: bytes) -> tuple[list[str], str]:
+    """The header cells of a CSV file as it spells them, and the separator it uses."""
+    line = start.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+    separator = _separator(line)
+    return next(csv.reader([line], delimiter=separator), []), separator
+
+
+def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
+    """Read a CSV file as text columns, leaving out the columns named in ``skip``.
+
+    A file separated by semicolons or tabs (Excel writes semicolons where Windows' list
+    separator is one, as in much of Europe) is read with that separator and a note says so.
+    """
+    start = _start(path)
     if not start.strip():
         raise InputError(str(path), "the file is empty (no header row)")
+    problem = _what_csv_really_is(path, start)
+    if problem:
+        raise InputError(str(path), problem)
+    headers, separator = _csv_header(start)
+    notes = []
+    if separator != ",":
+        notes.append(
+            f"{path.name} is separated by {SEPARATORS[separator]}, not commas: read as such"
+        )
     try:
         columns = None
         if skip:
-            header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+            header = pl.read_csv(path, n_rows=0, infer_schema=False, separator=separator).columns
             columns = [c for c in header if _header_name(c) not in skip]
         frame = pl.read_csv(
             path,
             columns=columns,
+            separator=separator,
             infer_schema=False,
             raise_if_empty=True,
             truncate_ragged_lines=False,
@@ -195,26 +325,94 @@ def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> pl.DataFrame:
         raise InputError(str(path), f"not a readable CSV file: {exc}".splitlines()[0]) from None
     except pl.exceptions.PolarsError as exc:
         raise InputError(str(path), f"not a readable CSV file: {exc}".splitlines()[0]) from None
-    return frame.with_row_index(ROW, offset=1)
+    return RawTable(frame.with_row_index(ROW, offset=1), headers, notes)
 
 
-def _read_xlsx_text(path: Path, skip: tuple[str, ...] = ()) -> pl.DataFrame:
+def _unique_names(headers: list[str]) -> list[str]:
+    """Column names for a frame: the headers, a repeated one numbered after its first use."""
+    names: list[str] = []
+    for position, header in enumerate(headers):
+        name = header if header not in names else f"{header}_{position}"
+        names.append(name)
+    return names
+
+
+def _read_xlsx_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
     """Read the first sheet of an XLSX file as text columns (``skip`` is not used)."""
+    problem = _what_xlsx_really_is(path, _start(path))
+    if problem:
+        raise InputError(str(path), problem)
     try:
-        frame = pl.read_excel(path, sheet_id=1, engine="calamine", infer_schema_length=0)
+        sheet = pl.read_excel(
+            path,
+            sheet_id=1,
+            engine="calamine",
+            infer_schema_length=0,
+            read_options={"header_row": None},
+        )
     except Exception as exc:  # fastexcel raises its own error types
         raise InputError(str(path), f"not a readable XLSX file: {exc}".splitlines()[0]) from None
+    if sheet.is_empty():
+        raise InputError(str(path), "the first sheet is empty (no header row)")
+    headers = [
+        str(cell) if cell is not None else f"column {n + 1}" for n, cell in enumerate(sheet.row(0))
+    ]
+    frame = sheet.slice(1).rename(dict(zip(sheet.columns, _unique_names(headers), strict=True)))
     # Date cells arrive as "YYYY-MM-DD 00:00:00": keep the date.
     frame = frame.with_columns(
         pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
         for c in frame.columns
     )
-    return frame.with_row_index(ROW, offset=1)
+    return RawTable(frame.with_row_index(ROW, offset=1), headers)
+
+
+def _header_name(column: str) -> str:
+    return column.strip().lower().lstrip("\ufeff")
 
 
 def mapped_label(header: str, column: str) -> str:
     """How a message names a mapped column: the header, the contract name in brackets."""
     return f"{header} ({column})"
+
+
+def _column_letter(position: int) -> str:
+    """Spreadsheet letters of a 1-based column position: 1 -> A, 28 -> AB."""
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _repeated_columns(
+    headers: list[str], spec: ExtractSpec, mapping: Mapping[str, str], file: str
+) -> list[InputError]:
+    """A contract column named twice in the header row: which one to read is not guessed."""
+    wanted = {header.strip().lower(): column for column, header in mapping.items()}
+    positions: dict[str, list[int]] = {}
+    for position, header in enumerate(headers, start=1):
+        name = _header_name(header)
+        column = wanted.get(name, None if name in mapping else name)
+        if column in spec.columns:
+            positions.setdefault(column, []).append(position)
+    problems = []
+    for column, found in positions.items():
+        if len(found) < 2:
+            continue
+        named = [f"{p} ({_column_letter(p)})" for p in found]
+        listed = ", ".join(named[:-1]) + f" and {named[-1]}"
+        spelled = headers[found[0] - 1].lstrip("\ufeff").strip()
+        mapped = f" ({column})" if column in mapping else ""
+        problems.append(
+            InputError(
+                file,
+                f"columns {listed} are {'both' if len(found) == 2 else 'all'} named "
+                f"'{spelled}'{mapped}: keep one, delete or rename the others "
+                "(which one holds the data is not guessed)",
+                column=mapped_label(spelled, column) if mapped else spelled,
+            )
+        )
+    return problems
 
 
 def _contract_header(
@@ -250,16 +448,19 @@ def _check_columns(
     file: str,
     skipped: tuple[str, ...] = (),
     mapping: Mapping[str, str] | None = None,
-) -> None:
+) -> list[InputError]:
+    """One problem per required column the header row does not name."""
     absent_allowed = (*spec.optional, *skipped)
     missing = [c for c in spec.columns if c not in frame.columns and c not in absent_allowed]
-    if missing:
-        mapping = mapping or {}
-        named = [mapped_label(mapping[c], c) if c in mapping else c for c in missing]
+    mapping = mapping or {}
+    problems = []
+    for column in missing:
         message = "required column missing from the header row"
-        if any(c in mapping for c in missing):
+        if column in mapping:
             message += " (the header the reference file names under `columns`)"
-        raise InputError(file, message, column=", ".join(named))
+        label = mapped_label(mapping[column], column) if column in mapping else column
+        problems.append(InputError(file, message, column=label))
+    return problems
 
 
 def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
@@ -319,24 +520,34 @@ def _typed(frame: pl.LazyFrame, spec: ExtractSpec) -> pl.LazyFrame:
 
 def _check_parsed(
     frame: pl.DataFrame, spec: ExtractSpec, file: str, labels: Mapping[str, str]
-) -> pl.DataFrame:
-    """The first cell that did not parse is an error; then drop the kept texts."""
+) -> tuple[pl.DataFrame, list[InputError]]:
+    """Every cell that did not parse, one problem per column; then drop the kept texts.
+
+    One pass flags the columns with an unreadable cell; only those are looked at again.
+    The cells that did not parse stay empty (null) in the frame.
+    """
     kinds = {c: k for c, k in spec.columns.items() if k != "text"}
     if not kinds:
-        return frame
+        return frame, []
     unparsed = {c: pl.col(f"_text_{c}").is_not_null() & pl.col(c).is_null() for c in kinds}
     flags = frame.select(expr.any().alias(c) for c, expr in unparsed.items()).row(0, named=True)
+    problems = []
     for column, kind in kinds.items():
         if flags[column]:
-            bad = frame.filter(unparsed[column]).row(0, named=True)
-            raise InputError(
-                file,
-                TYPE_HINTS[kind],
-                row=bad[ROW],
-                column=labels.get(column, column),
-                value=bad[f"_text_{column}"],
+            bad = frame.filter(unparsed[column]).select(ROW, f"_text_{column}")
+            problems.append(
+                InputError(
+                    file,
+                    TYPE_HINTS[kind],
+                    rows=bad[ROW].to_list(),
+                    column=labels.get(column, column),
+                    values=bad[f"_text_{column}"]
+                    .unique(maintain_order=True)
+                    .head(MAX_EXAMPLES)
+                    .to_list(),
+                )
             )
-    return frame.drop(f"_text_{c}" for c in kinds)
+    return frame.drop(f"_text_{c}" for c in kinds), problems
 
 
 def _canonical(column: str, spellings: Mapping[str, str]) -> pl.Expr:
@@ -387,15 +598,35 @@ def read_extract(
 
     With ``free_text=False`` the free-text columns (compliment texts, Ombudsman
     summaries, recommended actions) are not read and come back empty: figures do not
-    need them, and on large extracts they are most of the bytes.
+    need them, and on large extracts they are most of the bytes. Raises
+    :class:`InputError` holding every problem of the file.
     """
-    return _read_extract(path, stem, reference, free_text=free_text)[0]
+    read = _read_extract(path, stem, reference, free_text=free_text)
+    if read.problems:
+        raise InputError.collected(read.problems, str(path))
+    return read.frame
+
+
+@dataclass
+class ExtractRead:
+    """One extract as read: the typed frame, how messages name its mapped columns, the
+    cells that could not be read (left empty in the frame) and notes about the file."""
+
+    frame: pl.DataFrame
+    labels: dict[str, str]
+    problems: list[InputError]
+    notes: list[str]
 
 
 def _read_extract(
     path: str | Path, stem: str, reference: Reference, *, free_text: bool = True
-) -> tuple[pl.DataFrame, dict[str, str]]:
-    """:func:`read_extract`, plus the labels of the columns the reference maps."""
+) -> ExtractRead:
+    """:func:`read_extract`, returning the unreadable cells rather than raising for them.
+
+    Raises :class:`InputError` (holding every problem found) when the file as a whole
+    cannot be used: not a CSV/XLSX file, a required column missing or named twice, or
+    a ``complaints`` file without data rows.
+    """
     path = Path(path)
     spec = SPECS[stem]
     file = str(path)
@@ -403,9 +634,15 @@ def _read_extract(
     skip = () if free_text else FREE_TEXT_COLUMNS.get(stem, ())
     skip_headers = tuple(reference.header_of(stem, c).lower() for c in skip)
     reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
-    frame, labels = _contract_header(reader(path, skip_headers), mapping)
+    raw = reader(path, skip_headers)
+    repeated = _repeated_columns(raw.headers, spec, mapping, file)
+    if repeated:
+        raise InputError.collected(repeated, file)
+    frame, labels = _contract_header(raw.frame, mapping)
     frame = frame.drop(skip, strict=False)
-    _check_columns(frame, spec, file, skip, mapping)
+    problems = _check_columns(frame, spec, file, skip, mapping)
+    if problems:
+        raise InputError.collected(problems, file)
     frame = _trimmed(frame, spec)
     if stem in HEADER_ONLY_NOT_ALLOWED and frame.is_empty():
         raise InputError(file, "the file has a header but no data rows")
@@ -416,9 +653,10 @@ def _read_extract(
         .pipe(_canonical_teams, reference)
         .collect()
     )
-    frame = _check_parsed(frame, spec, file, labels)
+    frame, problems = _check_parsed(frame, spec, file, labels)
     schema = {ROW: pl.UInt32(), **{c: POLARS_TYPES[k] for c, k in spec.columns.items()}}
-    return frame.select(pl.col(c).cast(t) for c, t in schema.items()), labels
+    frame = frame.select(pl.col(c).cast(t) for c, t in schema.items())
+    return ExtractRead(frame, labels, problems, raw.notes)
 
 
 def empty_extract(stem: str) -> pl.DataFrame:
@@ -426,6 +664,51 @@ def empty_extract(stem: str) -> pl.DataFrame:
     spec = SPECS[stem]
     schema = {ROW: pl.UInt32(), **{c: POLARS_TYPES[k] for c, k in spec.columns.items()}}
     return pl.DataFrame(schema=schema)
+
+
+def read_extracts(
+    raw_dir: str | Path, reference: Reference, *, free_text: bool = True
+) -> tuple[Extracts, list[InputError]]:
+    """Load every extract of a year, collecting the problems of all files.
+
+    A file that cannot be used at all stands in as an empty frame and is listed in
+    ``Extracts.unreadable``; a cell that cannot be read is left empty. The problems come
+    back in file order, each located by file, column and rows.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        where = raw_dir.resolve()
+        raise InputError(str(where), f"extract folder not found (looked for {where})")
+    frames: dict[str, pl.DataFrame] = {}
+    files: dict[str, Path | None] = {}
+    labels: dict[str, dict[str, str]] = {}
+    problems: list[InputError] = []
+    notes: list[str] = []
+    unreadable: list[str] = []
+    for stem in EXTRACT_STEMS:
+        frames[stem] = empty_extract(stem)
+        try:
+            path = files[stem] = find_extract(raw_dir, stem)
+            if path is None:
+                if stem not in OPTIONAL_FILES:
+                    raise InputError(
+                        str(raw_dir.resolve() / f"{stem}.csv"),
+                        f"required extract missing: no {stem}.csv or {stem}.xlsx "
+                        f"in {raw_dir.resolve()}",
+                    )
+                continue
+            read = _read_extract(path, stem, reference, free_text=free_text)
+        except InputError as error:
+            problems.extend(error.problems or [error])
+            unreadable.append(stem)
+            continue
+        frames[stem], labels[stem] = read.frame, read.labels
+        problems.extend(read.problems)
+        notes.extend(read.notes)
+    extracts = Extracts(
+        **frames, files=files, labels=labels, unreadable=tuple(unreadable), notes=notes
+    )
+    return extracts, problems
 
 
 def load_extracts(
@@ -437,25 +720,12 @@ def load_extracts(
 ) -> Extracts:
     """Load all eight extracts of a year from ``raw_dir``.
 
-    ``year`` is accepted for symmetry with the other steps; rules that depend on it
-    (dates inside the year) are checked by validation, not here. ``free_text=False``
-    skips the free-text columns (see :func:`read_extract`).
+    Raises :class:`InputError` holding every problem of every file (see
+    :func:`read_extracts`). ``year`` is accepted for symmetry with the other steps; rules
+    that depend on it (dates inside the year) are checked by validation, not here.
+    ``free_text=False`` skips the free-text columns (see :func:`read_extract`).
     """
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise InputError(str(raw_dir), "extract folder not found")
-    frames: dict[str, pl.DataFrame] = {}
-    files: dict[str, Path | None] = {}
-    labels: dict[str, dict[str, str]] = {}
-    for stem in EXTRACT_STEMS:
-        path = find_extract(raw_dir, stem)
-        files[stem] = path
-        if path is None:
-            if stem not in OPTIONAL_FILES:
-                raise InputError(
-                    str(raw_dir / f"{stem}.csv"), "required extract missing (.csv or .xlsx)"
-                )
-            frames[stem] = empty_extract(stem)
-        else:
-            frames[stem], labels[stem] = _read_extract(path, stem, reference, free_text=free_text)
-    return Extracts(**frames, files=files, labels=labels)
+    extracts, problems = read_extracts(raw_dir, reference, free_text=free_text)
+    if problems:
+        raise InputError.collected(problems, str(Path(raw_dir)))
+    return extracts

@@ -3,9 +3,11 @@
 One run checks every extract and the frames derived from them (orphan references,
 team within its service area) and writes `<out>/validation/`: the GE results
 (`ge_results.json`), GE Data Docs (`data_docs/index.html`), `summary.md` and
-`result.json`. Load-level problems (missing file, bad date, ...) are reported in the
-same summary format. The folder is written beside the old one and swapped in only
-when complete, so a crashed run leaves earlier outputs untouched.
+`result.json`. Load-level problems (missing file, unreadable dates, a file that is
+not what its name says, ...) of every file are reported in the same summary, beside
+the rule failures of the extracts that could be read, grouped by file. The folder is
+written beside the old one and swapped in only when complete, so a crashed run leaves
+earlier outputs untouched.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ import re
 import shutil
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from pipeline import PROJECT_ROOT
-from pipeline.errors import InputError
+from pipeline.errors import InputError, rows_text
 from pipeline.files import replace_folder
-from pipeline.load import EXTRACT_STEMS, ROW, Extracts, load_extracts
+from pipeline.load import EXTRACT_STEMS, ROW, Extracts, read_extracts
 from pipeline.publication import personal_data_hits
 from pipeline.reference import Reference, load_reference
 from pipeline.safe import markdown_code
@@ -46,7 +48,14 @@ DERIVED_SUITES: tuple[str, ...] = (
 )
 FILE = "_file"
 MAX_VALUES = 10
-MAX_ROWS_SHOWN = 20
+LOAD_RULE = "load"
+# derived frame -> the extracts it is built from: left out when one could not be read
+# (every remedy would otherwise be reported as an orphan of an unreadable complaints file)
+DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "remedy_links": ("remedies", "complaints"),
+    "finding_links": ("findings", "escalations"),
+    "recommendation_links": ("recommendations", "escalations"),
+}
 
 
 @dataclass(frozen=True)
@@ -66,10 +75,7 @@ class Failure:
         if self.column:
             where += f", column `{self.column}`"
         if self.rows:
-            shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            more = len(self.rows) - MAX_ROWS_SHOWN
-            label = "row" if len(self.rows) == 1 else "rows"
-            where += f", {label} {shown}" + (f" and {more} more" if more > 0 else "")
+            where += f", {rows_text(self.rows)}"
         text = f"- {where}: {self.message}"
         if self.values:
             text += " (values: " + ", ".join(markdown_code(repr(v)) for v in self.values) + ")"
@@ -86,25 +92,37 @@ class ValidationReport:
         default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     )
     checks: int = 0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
         return not self.failures
 
+    def by_file(self) -> dict[str, list[Failure]]:
+        """The failures grouped by file, files in extract order, each file's in rule order."""
+        groups: dict[str, list[Failure]] = {}
+        for failure in sorted(self.failures, key=lambda f: _extract_order(f.file)):
+            groups.setdefault(failure.file, []).append(failure)
+        return groups
+
     def summary_markdown(self) -> str:
-        """The analyst's summary: every failed check, or a line saying all passed."""
+        """The analyst's summary: every problem grouped by file, or a line saying all passed."""
         title = f"# Validation of the {display_year(self.year)} extracts"
+        notes = [f"Note: {note}." for note in self.notes]
         if self.success:
-            return f"{title}\n\nPASSED: all {self.checks} checks passed.\n"
+            return "\n\n".join([title, f"PASSED: all {self.checks} checks passed.", *notes]) + "\n"
+        groups = self.by_file()
         lines = [
             title,
             "",
-            f"FAILED: {len(self.failures)} failed check(s). "
+            f"FAILED: {len(self.failures)} problem(s) in {len(groups)} file(s). "
             "Rows are data rows counted from 1 (the header is not counted).",
             "",
-            *(f.describe() for f in self.failures),
         ]
-        return "\n".join(lines) + "\n"
+        for file, failures in groups.items():
+            lines += [f"## {file}", "", *(f.describe() for f in failures), ""]
+        lines += [line for note in notes for line in (note, "")]
+        return "\n".join(lines).rstrip("\n") + "\n"
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -113,7 +131,14 @@ class ValidationReport:
             "checked_at": self.checked_at,
             "checks": self.checks,
             "failures": [asdict(f) for f in self.failures],
+            "notes": self.notes,
         }
+
+
+def _extract_order(file: str) -> int:
+    """Position of a file's extract in the contract's order (other files last)."""
+    stem = Path(file).stem.lower()
+    return EXTRACT_STEMS.index(stem) if stem in EXTRACT_STEMS else len(EXTRACT_STEMS)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -195,6 +220,18 @@ def with_meanings(extracts: Extracts, reference: Reference) -> dict[str, pl.Data
     fault = pl.col("finding").is_in(reference.fault_findings).fill_null(False)
     frames["lgo"] = frames["lgo"].with_columns(fault.alias("fault_finding"))
     return frames
+
+
+def frames_to_check(extracts: Extracts, reference: Reference) -> dict[str, pl.DataFrame]:
+    """Every frame a suite checks, without the extracts that could not be read and the
+    derived frames built from them (their problems are reported by loading)."""
+    unreadable = set(extracts.unreadable)
+    frames = {**with_meanings(extracts, reference), **derived_frames(extracts, reference)}
+    return {
+        name: frame
+        for name, frame in frames.items()
+        if name not in unreadable and unreadable.isdisjoint(DERIVED_INPUTS.get(name, ()))
+    }
 
 
 def derived_frames(extracts: Extracts, reference: Reference) -> dict[str, pl.DataFrame]:
@@ -425,17 +462,42 @@ def publication_failures(extracts: Extracts, reference: Reference) -> list[Failu
 
 
 def failure_from_input_error(error: InputError) -> Failure:
-    """A load-level error in the same shape as a failed check."""
-    rows = [error.row] if error.row is not None else []
-    values = [str(error.value)] if error.value is not None else []
+    """A load-level problem in the same shape as a failed check."""
     return Failure(
         file=Path(error.file).name,
         column=error.column,
-        rows=rows,
-        values=values,
-        rule="load",
+        rows=list(error.rows),
+        values=[str(v) for v in error.values],
+        rule=LOAD_RULE,
         message=error.message,
     )
+
+
+def failures_from_input_errors(errors: list[InputError]) -> list[Failure]:
+    """Every load-level problem (an error collecting several gives one failure each)."""
+    return [failure_from_input_error(p) for e in errors for p in (e.problems or [e])]
+
+
+def without_unreadable_cells(failures: list[Failure], load: list[Failure]) -> list[Failure]:
+    """Leave out what the suites report on cells loading could not read.
+
+    Such a cell reaches the suites empty, so a rule like "the response date is required"
+    would report it a second time; the load failure already names it with its value.
+    """
+    unread: dict[tuple[str, str | None], set[int]] = {}
+    for failure in load:
+        if failure.rows and failure.column:
+            unread.setdefault((failure.file, failure.column), set()).update(failure.rows)
+    kept = []
+    for failure in failures:
+        skip = unread.get((failure.file, failure.column))
+        if skip and failure.rows:
+            rows = [r for r in failure.rows if r not in skip]
+            if not rows:
+                continue
+            failure = replace(failure, rows=rows)
+        kept.append(failure)
+    return kept
 
 
 # --------------------------------------------------------------------------- outputs
@@ -457,7 +519,7 @@ def validate_extracts(
     raw_dir: str | Path, reference_path: str | Path, year: str, out_dir: str | Path
 ) -> ValidationReport:
     """Load and validate one year's extracts; write `<out_dir>/validation/`."""
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # GE wants an absolute Data Docs folder
     out_dir.mkdir(parents=True, exist_ok=True)
     report = ValidationReport(year=year)
     work = Path(tempfile.mkdtemp(dir=out_dir, prefix=".validation-new-"))
@@ -466,16 +528,20 @@ def validate_extracts(
         try:
             reference = load_reference(reference_path)
             parameters = suite_parameters(reference, year)
-            extracts = load_extracts(raw_dir, reference, year)
+            extracts, problems = read_extracts(raw_dir, reference)
         except InputError as error:
-            report.failures.append(failure_from_input_error(error))
+            report.failures.extend(failures_from_input_errors([error]))
         else:
+            load = failures_from_input_errors(problems)
+            report.failures.extend(load)
+            report.notes.extend(extracts.notes)
             files = {stem: _file_name(extracts, stem) for stem in EXTRACT_STEMS}
             labels = {files[stem]: extracts.labels.get(stem, {}) for stem in EXTRACT_STEMS}
-            frames = {**with_meanings(extracts, reference), **derived_frames(extracts, reference)}
+            frames = frames_to_check(extracts, reference)
             result = run_suites(frames, parameters, work / "data_docs")
             report.checks = sum(len(v.results) for v in result.run_results.values())
-            report.failures.extend(failures_from_result(result, files, labels))
+            checked = failures_from_result(result, files, labels)
+            report.failures.extend(without_unreadable_cells(checked, load))
             report.failures.extend(publication_failures(extracts, reference))
             _write_json(work / "ge_results.json", _ge_results_json(result))
         (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")

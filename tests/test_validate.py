@@ -64,6 +64,7 @@ def test_bad_variant_is_reported_at_file_column_row(variant, tmp_path):
         and (row in f.rows if row is not None else not f.rows)
     ]
     assert matching, report.summary_markdown()
+    assert expect.get("message", "") in matching[0].message, matching[0].message
     # one defect, one reported failure (a duplicate names both rows of the pair)
     assert len(report.failures) == 1, report.summary_markdown()
     summary = (tmp_path / "out" / "validation" / "summary.md").read_text()
@@ -77,6 +78,10 @@ def test_allowed_variant_passes(variant, tmp_path):
     apply_variant(SAMPLE, tmp_path / "raw", variant)
     report = validate_extracts(tmp_path / "raw", REFERENCE, "2016-17", tmp_path / "out")
     assert report.success, report.summary_markdown()
+    if "separator" in variant:  # read with its own separator, and the summary says so
+        (note,) = report.notes
+        assert note.startswith(variant["file"]) and "not commas: read as such" in note
+        assert f"Note: {note}" in report.summary_markdown()
 
 
 def test_summary_lists_rows_and_up_to_ten_values(tmp_path):

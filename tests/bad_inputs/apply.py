@@ -10,6 +10,7 @@ import polars as pl
 import yaml
 
 MANIFEST = Path(__file__).resolve().parent / "variants.yml"
+REPEATED = "__repeated__"
 
 
 def load_variants() -> dict[str, list[dict[str, Any]]]:
@@ -21,8 +22,28 @@ def _read(path: Path) -> pl.DataFrame:
     return pl.read_csv(path, infer_schema=False, encoding="utf8")
 
 
-def _write(frame: pl.DataFrame, path: Path) -> None:
-    frame.write_csv(path)
+def _write(frame: pl.DataFrame, path: Path, separator: str = ",") -> None:
+    frame.write_csv(path, separator=separator)
+
+
+def _repeat_column(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Append a copy of ``column`` under a placeholder name (renamed in the written file)."""
+    return frame.with_columns(pl.col(column).alias(REPEATED))
+
+
+def _as_files_really_are(frame: pl.DataFrame, path: Path, variant: dict[str, Any]) -> None:
+    """The byte-level edits: encodings, a workbook or text under the wrong name."""
+    if variant.get("repeat_column"):
+        text = path.read_text(encoding="utf-8")
+        header, rest = text.split("\n", 1)
+        header = header.replace(REPEATED, variant["repeat_column"].title())
+        path.write_text(f"{header}\n{rest}", encoding="utf-8")
+    if variant.get("encoding"):
+        path.write_bytes(path.read_text(encoding="utf-8").encode(variant["encoding"]))
+    if variant.get("workbook_named_csv"):
+        frame.write_excel(path)
+    if variant.get("text_named_xlsx"):
+        path.rename(path.with_suffix(".xlsx"))
 
 
 def _target_row(frame: pl.DataFrame, variant: dict[str, Any]) -> int:
@@ -82,7 +103,10 @@ def apply_variant(sample_dir: Path, work_dir: Path, variant: dict[str, Any]) -> 
         frame = frame.clear()
     for name, value in (variant.get("add_column") or {}).items():
         frame = frame.with_columns(pl.lit(value).alias(name))
-    _write(frame, path)
+    if variant.get("repeat_column"):
+        frame = _repeat_column(frame, variant["repeat_column"])
+    _write(frame, path, variant.get("separator", ","))
+    _as_files_really_are(frame, path, variant)
     if variant.get("latin1"):
         path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
     if variant.get("bom"):
