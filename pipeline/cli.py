@@ -242,6 +242,42 @@ def cmd_archive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Draft a reference file from a year's extracts (never over an existing file)."""
+    from pipeline.draft import draft_reference, write_new_file
+
+    out, raw = Path(args.out), Path(args.raw)
+    refused = f"{out.resolve()} already exists: init never overwrites a file; choose another --out"
+    if out.exists():
+        fail(refused)
+        return EXIT_CRASH
+    text = draft_reference(raw)
+    try:
+        write_new_file(out, text)
+    except FileExistsError:
+        fail(refused)
+        return EXIT_CRASH
+    say(f"init: drafted {out} from the extracts in {raw}")
+    say(f"  {text.count('CHECK')} lines are marked CHECK: confirm or correct each, then run")
+    say(f"  complaints-report validate --raw {raw} --reference {out}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write one blank XLSX per extract with headers, date formats and drop-downs."""
+    from pipeline.reference import load_reference
+    from pipeline.template import write_templates
+
+    reference = load_reference(args.reference)
+    try:
+        paths = write_templates(args.out, reference, year=args.year, force=args.force)
+    except FileExistsError as exc:
+        fail(str(exc))
+        return EXIT_CRASH
+    say(f"template: wrote {len(paths)} workbooks into {args.out} (lists from {args.reference})")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -318,7 +354,27 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("--history", default=DEFAULT_HISTORY, help="history folder")
     archive.add_argument("--force", action="store_true", help="replace an archived year")
     archive.set_defaults(run=cmd_archive)
+    add_adoption_commands(sub)
     return parser
+
+
+def add_adoption_commands(sub: argparse._SubParsersAction) -> None:
+    """``init`` and ``template``: for a council starting with the project."""
+    init = sub.add_parser("init", help="draft a reference file from a year's extracts")
+    init.add_argument("--raw", required=True, help="folder holding one year's extracts")
+    init.add_argument("--out", required=True, help="the reference file to write (must not exist)")
+    init.set_defaults(run=cmd_init)
+
+    template = sub.add_parser(
+        "template", help="blank XLSX extracts with headers and drop-down lists"
+    )
+    template.add_argument("--out", required=True, help="folder to write the eight workbooks into")
+    template.add_argument("--reference", default=DEFAULT_REFERENCE, help="authority YAML file")
+    template.add_argument(
+        "--year", type=year_argument, help="limit received/commissioned/decision dates to a year"
+    )
+    template.add_argument("--force", action="store_true", help="replace existing workbooks")
+    template.set_defaults(run=cmd_template)
 
 
 def main(argv: list[str] | None = None) -> int:

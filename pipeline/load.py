@@ -328,6 +328,14 @@ def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
     return RawTable(frame.with_row_index(ROW, offset=1), headers, notes)
 
 
+def read_text_table(path: str | Path) -> RawTable:
+    """A CSV or XLSX file's cells as text, its header as the file spells it (for tools
+    that read an extract before there is a reference file, such as ``init``)."""
+    path = Path(path)
+    reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
+    return reader(path)
+
+
 def _unique_names(headers: list[str]) -> list[str]:
     """Column names for a frame: the headers, a repeated one numbered after its first use."""
     names: list[str] = []
@@ -384,7 +392,7 @@ def _column_letter(position: int) -> str:
     return letters
 
 
-def _repeated_columns(
+def repeated_columns(
     headers: list[str], spec: ExtractSpec, mapping: Mapping[str, str], file: str
 ) -> list[InputError]:
     """A contract column named twice in the header row: which one to read is not guessed."""
@@ -635,10 +643,12 @@ def _read_extract(
     skip_headers = tuple(reference.header_of(stem, c).lower() for c in skip)
     reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
     raw = reader(path, skip_headers)
-    repeated = _repeated_columns(raw.headers, spec, mapping, file)
+    headers, notes, frame = raw.headers, raw.notes, raw.frame
+    del raw  # hold the file's text columns no longer than the frame below does
+    repeated = repeated_columns(headers, spec, mapping, file)
     if repeated:
         raise InputError.collected(repeated, file)
-    frame, labels = _contract_header(raw.frame, mapping)
+    frame, labels = _contract_header(frame, mapping)
     frame = frame.drop(skip, strict=False)
     problems = _check_columns(frame, spec, file, skip, mapping)
     if problems:
@@ -656,7 +666,7 @@ def _read_extract(
     frame, problems = _check_parsed(frame, spec, file, labels)
     schema = {ROW: pl.UInt32(), **{c: POLARS_TYPES[k] for c, k in spec.columns.items()}}
     frame = frame.select(pl.col(c).cast(t) for c, t in schema.items())
-    return ExtractRead(frame, labels, problems, raw.notes)
+    return ExtractRead(frame, labels, problems, notes)
 
 
 def empty_extract(stem: str) -> pl.DataFrame:

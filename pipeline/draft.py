@@ -1,0 +1,554 @@
+"""``complaints-report init``: draft a council's reference file from a year's extracts.
+
+The draft lists what the extracts hold: service areas with their teams (and how many
+rows name each), natures, remedies, duty categories, complainant types, the code lists
+with a guessed meaning, and the headers that stand for contract columns. Spellings that
+differ only in case or surrounding spaces are one value (loading matches them so);
+near-identical spellings (``Alpha`` and ``Alpha Team``, ``Fostering Teem``) are grouped
+with RapidFuzz: the most frequent spelling becomes the name, the others its aliases.
+Every guess carries a ``CHECK`` comment saying what the analyst has to confirm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import textwrap
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import yaml
+from rapidfuzz import fuzz
+
+from pipeline.errors import InputError
+from pipeline.load import (
+    EXTRACT_STEMS,
+    ROW,
+    SPECS,
+    find_extract,
+    read_text_table,
+    repeated_columns,
+)
+from pipeline.reference import (
+    DEFAULT_ESCALATION_FINDINGS,
+    DEFAULT_LGO_FINDINGS,
+    DEFAULT_LGO_STATUSES,
+    DEFAULT_OUTCOMES,
+    Code,
+    LgoFinding,
+    Outcome,
+)
+
+ALIAS_SCORE = 90  # RapidFuzz ratio (0-100) from which two spellings are proposed as one
+HEADER_SCORE = 90  # token-set ratio from which a header is proposed for a contract column
+GENERIC_WORDS = frozenset({"team", "teams", "the", "and"})
+HEADER_SYNONYMS = {"reference": "ref", "number": "no", "num": "no", "ombudsman": "lgo"}
+OPTIONAL_COLUMNS = {"complaints": ("complainant_type",)}  # read when the extract has them
+AUTHORITY_PLACEHOLDER = "Name of the Council (CHANGE ME)"
+CHILD_WORDS = re.compile(r"^(child|young|youth|advocate|pupil)", re.IGNORECASE)
+ONGOING_WORDS = re.compile(r"open|ongoing|progress|pending|remain|active", re.IGNORECASE)
+FAULT_WORDS = re.compile(r"maladministration|fault|upheld", re.IGNORECASE)
+NOT_WORDS = re.compile(r"\b(not|no|non|without)\b", re.IGNORECASE)
+UPHELD_WORD = re.compile(r"\bupheld\b", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- spellings
+
+
+@dataclass
+class Value:
+    """One value of a list as drafted: its name, other spellings and how often it occurs."""
+
+    name: str
+    count: int
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def spellings(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+def _folded(text: str) -> str:
+    """How loading compares values: trimmed, any case."""
+    return text.strip().lower()
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+
+
+def _without_generic_words(text: str) -> str:
+    return " ".join(w for w in _words(text).split() if w not in GENERIC_WORDS)
+
+
+def near_identical(a: str, b: str) -> bool:
+    """Whether two spellings look like one value: ``Alpha``/``Alpha Team``, a typo, a
+    plural. Spellings with different numbers (``Area 1``, ``Area 10``) never are."""
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return False
+    if NOT_WORDS.findall(a.lower()) != NOT_WORDS.findall(b.lower()):
+        return False  # "Maladministration No Injustice" is not "... and Injustice"
+    plain = fuzz.ratio(_words(a), _words(b))
+    core_a, core_b = _without_generic_words(a), _without_generic_words(b)
+    core = fuzz.ratio(core_a, core_b) if core_a and core_b else 0
+    return max(plain, core) >= ALIAS_SCORE
+
+
+def _most_used(forms: Counter[str]) -> str:
+    """The most frequent form; on a tie the one with more capitals (``Advice``, not
+    ``advice``)."""
+    return max(forms, key=lambda s: (forms[s], sum(ch.isupper() for ch in s), s))
+
+
+def group_spellings(counts: Counter[str], known: tuple[Code, ...] = ()) -> list[Value]:
+    """Group spellings: the same ignoring case and spaces, then near-identical ones.
+
+    Most frequent first; within a group the most frequent spelling is the name. Values
+    of a ``known`` list (the contract's) keep their own group, in that list's order,
+    before the others.
+    """
+    forms: dict[str, Counter[str]] = {}
+    for spelling, count in counts.items():
+        forms.setdefault(_folded(spelling), Counter())[spelling.strip()] += count
+    folded = sorted(
+        ((_most_used(c), sum(c.values())) for c in forms.values()),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    order = {_folded(s): n for n, code in enumerate(known) for s in code.spellings}
+    values: list[Value] = []
+    for spelling, count in folded:
+        home = None
+        if _folded(spelling) not in order:
+            home = next((v for v in values if near_identical(spelling, v.name)), None)
+        if home is None:
+            values.append(Value(spelling, count))
+        else:
+            home.aliases.append(spelling)
+            home.count += count
+    last = len(known)
+    return sorted(values, key=lambda v: (order.get(_folded(v.name), last), -v.count, v.name))
+
+
+# ---------------------------------------------------------------- reading the extracts
+
+
+def _header_words(text: str) -> str:
+    spaced = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", _words(text.replace("_", " ")))
+    return " ".join(HEADER_SYNONYMS.get(w, w) for w in spaced.split())
+
+
+def propose_headers(headers: list[str], columns: list[str]) -> dict[str, str]:
+    """Contract column -> the header holding it: the contract's own name, else the most
+    similar unused header (RapidFuzz token-set, then token-sort ratio)."""
+    by_name = {_folded(h).lstrip("\ufeff"): h for h in reversed(headers)}
+    found = {c: by_name[c] for c in columns if c in by_name}
+    free = [h for h in headers if h not in found.values() and _folded(h) not in columns]
+    pairs = []
+    for column in columns:
+        if column in found:
+            continue
+        for header in free:
+            a, b = _header_words(header), _header_words(column)
+            score = (fuzz.token_set_ratio(a, b), fuzz.token_sort_ratio(a, b))
+            if score[0] >= HEADER_SCORE:
+                pairs.append((score, column, header))
+    for _score, column, header in sorted(pairs, reverse=True):
+        if column not in found and header not in found.values():
+            found[column] = header
+    return {c: found[c] for c in columns if c in found}
+
+
+@dataclass
+class ExtractText:
+    """One extract as text under contract column names, and the headers it used."""
+
+    stem: str
+    file: Path
+    frame: pl.DataFrame
+    headers: dict[str, str]  # contract column -> header, for the columns found
+    missing: list[str]  # required contract columns no header was found for
+
+
+def read_for_draft(path: Path, stem: str) -> ExtractText:
+    """Read one extract as trimmed text, finding its contract columns by header."""
+    table = read_text_table(path)
+    spec = SPECS[stem]
+    columns = [*spec.columns, *OPTIONAL_COLUMNS.get(stem, ())]
+    headers = propose_headers(table.headers, columns)
+    problems = repeated_columns(table.headers, spec, {}, str(path))
+    if problems:
+        raise InputError.collected(problems, str(path))
+    position = {h: n for n, h in enumerate(table.headers)}
+    names = [c for c in table.frame.columns if c != ROW]
+    frame = table.frame.select(
+        pl.col(names[position[h]]).str.strip_chars().replace("", None).alias(c)
+        for c, h in headers.items()
+    )
+    missing = [c for c in spec.columns if c not in headers and c not in spec.optional]
+    return ExtractText(stem, path, frame, headers, missing)
+
+
+def read_extracts_for_draft(raw_dir: Path) -> dict[str, ExtractText]:
+    """Every extract found in ``raw_dir``; raises one InputError holding all problems."""
+    if not raw_dir.is_dir():
+        where = raw_dir.resolve()
+        raise InputError(str(where), f"extract folder not found (looked for {where})")
+    extracts: dict[str, ExtractText] = {}
+    problems: list[InputError] = []
+    for stem in EXTRACT_STEMS:
+        try:
+            path = find_extract(raw_dir, stem)
+            if path is not None:
+                extracts[stem] = read_for_draft(path, stem)
+        except InputError as error:
+            problems.extend(error.problems or [error])
+    if problems:
+        raise InputError.collected(problems, str(raw_dir))
+    if "complaints" not in extracts:
+        where = raw_dir.resolve()
+        raise InputError(str(where), f"no complaints.csv or complaints.xlsx in {where}")
+    return extracts
+
+
+def _column(extracts: dict[str, ExtractText], stem: str, column: str) -> pl.Series | None:
+    extract = extracts.get(stem)
+    if extract is None or column not in extract.frame.columns:
+        return None
+    return extract.frame[column]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _counts(series: pl.Series | None) -> Counter[str]:
+    if series is None:
+        return Counter()
+    return Counter({v: n for v, n in series.drop_nulls().value_counts().iter_rows() if v})
+
+
+# ---------------------------------------------------------------- the draft's content
+
+
+@dataclass
+class Team:
+    value: Value
+    complaints: int
+    other_rows: int
+
+
+@dataclass
+class Area:
+    value: Value
+    teams: list[Team]
+
+    @property
+    def complaints(self) -> int:
+        return sum(t.complaints for t in self.teams)
+
+    @property
+    def rows(self) -> int:
+        return sum(t.complaints + t.other_rows for t in self.teams)
+
+
+def service_areas(extracts: dict[str, ExtractText]) -> list[Area]:
+    """Service areas and their teams from every extract that names them."""
+    frames = [
+        e.frame.select("service_area", "team", pl.lit(e.stem == "complaints").alias("is_case"))
+        for e in extracts.values()
+        if {"service_area", "team"} <= set(e.frame.columns)
+    ]
+    if not frames:
+        return []
+    rows = pl.concat(frames).drop_nulls(["service_area", "team"])
+    area_values = group_spellings(_counts(rows["service_area"]))
+    area_of = {_folded(s): v.name for v in area_values for s in v.spellings}
+    rows = rows.with_columns(
+        pl.col("service_area")
+        .str.to_lowercase()
+        .replace_strict(area_of, default=None, return_dtype=pl.String)
+    )
+    areas = []
+    for value in area_values:
+        in_area = rows.filter(pl.col("service_area") == value.name)
+        teams = []
+        for team in group_spellings(_counts(in_area["team"])):
+            folded = [_folded(s) for s in team.spellings]
+            mine = in_area.filter(pl.col("team").str.to_lowercase().is_in(folded))
+            cases = int(mine["is_case"].sum())
+            teams.append(Team(team, cases, mine.height - cases))
+        area = Area(value, sorted(teams, key=lambda t: (-t.complaints, -t.other_rows)))
+        value.count = area.complaints
+        areas.append(area)
+    return sorted(areas, key=lambda a: (-a.complaints, -a.rows, a.value.name))
+
+
+def _default_for(name: str, defaults: tuple[Code, ...]) -> Code | None:
+    folded = _folded(name)
+    return next((d for d in defaults if folded in {_folded(s) for s in d.spellings}), None)
+
+
+def _outcome_comment(value: Value, answered: int) -> tuple[Outcome, str]:
+    """An outcome's guessed meaning and the evidence for it."""
+    default = _default_for(value.name, DEFAULT_OUTCOMES)
+    evidence = f"{answered} of {value.count} cases have a response date"
+    if isinstance(default, Outcome):
+        return default, f"{evidence}; meaning as in the data contract"
+    if answered * 2 >= value.count:
+        kind = "answered"
+    else:
+        kind = "ongoing" if ONGOING_WORDS.search(value.name) else "closed"
+    upheld = bool(UPHELD_WORD.search(value.name)) and not NOT_WORDS.search(value.name)
+    return Outcome(value.name, kind=kind, upheld=upheld), f"CHECK kind and upheld: {evidence}"
+
+
+def _lgo_finding(value: Value) -> tuple[LgoFinding, str]:
+    default = _default_for(value.name, DEFAULT_LGO_FINDINGS)
+    if isinstance(default, LgoFinding):
+        return default, "meaning as in the data contract"
+    fault = bool(FAULT_WORDS.search(value.name)) and not NOT_WORDS.search(value.name)
+    return LgoFinding(value.name, fault=fault), "CHECK fault: does the Ombudsman find fault?"
+
+
+# ---------------------------------------------------------------- writing YAML
+
+
+def scalar(value: object) -> str:
+    """A YAML scalar, quoted where YAML (in a flow list too) needs it."""
+    return yaml.safe_dump([value], default_flow_style=True, width=10**6).strip()[1:-1]
+
+
+def flow(values: list[str]) -> str:
+    return "[" + ", ".join(scalar(v) for v in values) + "]"
+
+
+def _aliases_line(indent: str, value: Value) -> list[str]:
+    if not value.aliases:
+        return []
+    return [
+        f"{indent}aliases: {flow(value.aliases)}"
+        "  # CHECK: spellings close to the name; the same thing?"
+    ]
+
+
+def _plain_list(
+    key: str,
+    values: list[Value],
+    what: str,
+    order: str = "most frequent first",
+    *,
+    aliases: bool = False,
+) -> list[str]:
+    """A list of names (with aliases where some were proposed), counts as comments."""
+    lines = [f"{key}:  # {what}, {order}; CHECK: put them in report order"]
+    if not values:
+        return [f"{key}: []  # none found in the extracts"]
+    for value in values:
+        if value.aliases and aliases:
+            lines.append(f"  - name: {scalar(value.name)}  # {_plural(value.count, 'row')}")
+            lines.extend(_aliases_line("    ", value))
+            continue
+        lines.append(f"  - {scalar(value.name)}  # {_plural(value.count, 'row')}")
+        if value.aliases:  # natures, remedies and duty categories have no aliases
+            lines.append(
+                f"    # CHECK: also spelled {flow(value.aliases)}: correct those rows of the "
+                "extract, or list the spelling as a value of its own"
+            )
+    return lines
+
+
+def _missing_defaults(found: list[Value], defaults: tuple[Code, ...]) -> list[str]:
+    seen = {_folded(s) for v in found for s in v.spellings}
+    return [d.name for d in defaults if not seen & {_folded(s) for s in d.spellings}]
+
+
+def _also_in_contract(found: list[Value], defaults: tuple[Code, ...]) -> list[str]:
+    missing = _missing_defaults(found, defaults)
+    if not missing:
+        return []
+    text = f"not in these extracts, in the contract's list: {', '.join(missing)}"
+    return [f"  # {line}" for line in textwrap.wrap(text, width=84)]
+
+
+def _outcomes(extracts: dict[str, ExtractText]) -> list[str]:
+    outcome = _column(extracts, "complaints", "outcome")
+    values = group_spellings(_counts(outcome), DEFAULT_OUTCOMES)
+    if not values:
+        return ["# outcomes: none found; the data contract's list applies"]
+    frame = extracts["complaints"].frame
+    has_response = (
+        frame["response_date"].is_not_null()
+        if "response_date" in frame.columns
+        else pl.Series([False] * frame.height)
+    )
+    lines = [
+        "outcomes:  # Stage 1 outcomes. kind: answered (a response date is required), closed",
+        "  # (no response; the outcome is its own timescale band), ongoing (still open at",
+        "  # 31 March). upheld: true counts as upheld or partly upheld.",
+    ]
+    lower = outcome.str.strip_chars().str.to_lowercase()
+    for value in values:
+        rows = lower.is_in([_folded(s) for s in value.spellings])
+        answered = int((rows & has_response).sum())
+        meaning, comment = _outcome_comment(value, answered)
+        lines.append(f"  - name: {scalar(value.name)}  # {_plural(value.count, 'case')}")
+        lines.append(f"    kind: {meaning.kind}  # {comment}")
+        if meaning.upheld:
+            lines.append("    upheld: true")
+        lines.extend(_aliases_line("    ", value))
+    return lines + _also_in_contract(values, DEFAULT_OUTCOMES)
+
+
+def _code_list(key: str, values: list[Value], defaults: tuple[Code, ...], what: str) -> list[str]:
+    if not values:
+        return [f"# {key}: none found; the data contract's list applies"]
+    order = "the contract's first, in its order"
+    lines = _plain_list(key, values, what, order, aliases=True)
+    return lines + _also_in_contract(values, defaults)
+
+
+def _lgo_findings(values: list[Value]) -> list[str]:
+    if not values:
+        return ["# lgo_findings: none found; the data contract's list applies"]
+    lines = ["lgo_findings:  # fault: true when the Ombudsman found fault (needs a summary)"]
+    for value in values:
+        meaning, comment = _lgo_finding(value)
+        lines.append(
+            f"  - name: {scalar(value.name)}  # {_plural(value.count, 'decision')}; {comment}"
+        )
+        if meaning.fault:
+            lines.append("    fault: true")
+        lines.extend(_aliases_line("    ", value))
+    return lines + _also_in_contract(values, DEFAULT_LGO_FINDINGS)
+
+
+def _complainant_types(values: list[Value]) -> list[str]:
+    lines = [
+        "complainant_types:  # who complained. CHECK: set child: true on each type that is",
+        "  # a child or young person, or speaks for one (an advocate)",
+    ]
+    for value in values:
+        lines.append(f"  - name: {scalar(value.name)}  # {_plural(value.count, 'case')}")
+        if CHILD_WORDS.search(value.name):
+            lines.append("    child: true  # CHECK: guessed from the name")
+        lines.extend(_aliases_line("    ", value))
+    return lines
+
+
+def _areas_yaml(areas: list[Area]) -> list[str]:
+    lines = [
+        "service_areas:  # most complaints first; CHECK: put them (and their teams) in report",
+        "  # order. Counts: Stage 1 complaints, then rows of the other extracts.",
+    ]
+    for area in areas:
+        lines.append(
+            f"  - name: {scalar(area.value.name)}"
+            f"  # {_plural(area.complaints, 'complaint')}, "
+            f"{_plural(area.rows - area.complaints, 'other row')}"
+        )
+        lines.extend(_aliases_line("    ", area.value))
+        lines.append("    teams:")
+        for team in area.teams:
+            lines.append(
+                f"      - name: {scalar(team.value.name)}"
+                f"  # {_plural(team.complaints, 'complaint')}, "
+                f"{_plural(team.other_rows, 'other row')}"
+            )
+            lines.extend(_aliases_line("        ", team.value))
+    return lines
+
+
+def _columns_yaml(extracts: dict[str, ExtractText]) -> list[str]:
+    lines = []
+    for extract in extracts.values():
+        mapped = {c: h for c, h in extract.headers.items() if _folded(h) != c}
+        if not mapped and not extract.missing:
+            continue
+        lines.append(f"  {extract.stem}:")
+        for column, header in mapped.items():
+            lines.append(
+                f"    {column}: {scalar(header.strip())}  # CHECK: guessed from the header"
+            )
+        for column in extract.missing:
+            lines.append(
+                f"    # {column}: ...  CHECK: no header looks like {column}; "
+                "write the one that holds it"
+            )
+    if not lines:
+        return []
+    return [
+        "columns:  # headers of your export that stand for the contract's columns",
+        *lines,
+        "",
+    ]
+
+
+def draft_reference(raw_dir: str | Path) -> str:
+    """The text of a reference file drafted from the extracts in ``raw_dir``."""
+    raw_dir = Path(raw_dir)
+    extracts = read_extracts_for_draft(raw_dir)
+    areas = service_areas(extracts)
+
+    def group(stem: str, column: str, known: tuple[Code, ...] = ()) -> list[Value]:
+        return group_spellings(_counts(_column(extracts, stem, column)), known)
+
+    types = group("complaints", "complainant_type")
+    today = dt.date.today().isoformat()
+    lines = [
+        f"# Reference file drafted by `complaints-report init` on {today} from the",
+        f"# extracts in {raw_dir.resolve()}.",
+        "# Every line marked CHECK is a guess for you to confirm or correct; the counts in",
+        "# comments say how often each value occurs. Then run",
+        "#   complaints-report validate --reference <this file> --raw <the extracts>",
+        "# and see docs/adapting.md for what each key means.",
+        f"authority: {scalar(AUTHORITY_PLACEHOLDER)}  # CHECK: the council's name",
+        "",
+        *_areas_yaml(areas),
+        "",
+        *_plain_list("natures", group("complaints", "nature"), "natures of complaint"),
+        *_plain_list("remedies", group("remedies", "remedy"), "remedies"),
+        *_plain_list("duty_categories", group("duty", "category"), "duty categories"),
+        "",
+        "working_days:",
+        "  bank_holidays: ENG  # CHECK: ENG, WLS, SCT or NIR",
+        "  closures: []  # CHECK: office closure days, e.g. [2016-12-28]",
+        "timescales:  # CHECK: Stage 1 limits in working days",
+        "  statutory: [10, 20]",
+        "  corporate: [15]",
+        "",
+        *_columns_yaml(extracts),
+        *_outcomes(extracts),
+        *_code_list(
+            "escalation_findings",
+            group("findings", "finding", DEFAULT_ESCALATION_FINDINGS),
+            DEFAULT_ESCALATION_FINDINGS,
+            "findings on Stage 2/3 points",
+        ),
+        *_code_list(
+            "lgo_statuses",
+            group("lgo", "status", DEFAULT_LGO_STATUSES),
+            DEFAULT_LGO_STATUSES,
+            "Ombudsman stages",
+        ),
+        *_lgo_findings(group("lgo", "finding", DEFAULT_LGO_FINDINGS)),
+    ]
+    if types:
+        lines += ["", *_complainant_types(types)]
+    return "\n".join(lines) + "\n"
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` only if no file is there (never overwrites, even one
+    created meanwhile): written beside it, then hard-linked into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.link(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
