@@ -177,7 +177,7 @@ def read_for_draft(path: Path, stem: str) -> ExtractText:
     """Read one extract as trimmed text, finding its contract columns by header."""
     table = read_text_table(path)
     spec = SPECS[stem]
-    columns = [*spec.columns, *OPTIONAL_COLUMNS.get(stem, ())]
+    columns = list(dict.fromkeys([*spec.columns, *OPTIONAL_COLUMNS.get(stem, ())]))
     headers = propose_headers(table.headers, columns)
     problems = repeated_columns(table.headers, spec, {}, str(path))
     if problems:

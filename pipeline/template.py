@@ -68,8 +68,9 @@ def complainant_types(reference: Reference) -> list[str]:
 
 def template_columns(stem: str, reference: Reference) -> list[str]:
     """The contract columns of one template, in contract order."""
-    columns = list(SPECS[stem].columns)
-    if stem == "complaints" and complainant_types(reference) and "complainant_type" not in columns:
+    listed = bool(complainant_types(reference))
+    columns = [c for c in SPECS[stem].columns if c != "complainant_type" or listed]
+    if stem == "complaints" and listed and "complainant_type" not in columns:
         columns.append("complainant_type")
     return columns
 

@@ -146,3 +146,17 @@ def test_cli_refuses_to_replace_without_force(tmp_path, capsys):
     assert (out / "duty.xlsx").read_bytes() == b"edited by hand"
     assert main([*arguments, "--force"]) == 0
     assert openpyxl.load_workbook(out / "duty.xlsx").worksheets[0]["A1"].value == "duty_ref"
+
+
+def test_complainant_types_get_a_column_when_listed(tmp_path, monkeypatch):
+    """Contract 1.1: the column and its drop-down appear only when the reference lists
+    complainant types (stood in here for a reference file that lists them)."""
+    reference = load_reference(MINI / "authority.yml")
+    write_templates(tmp_path / "without", reference)
+    assert "complainant_type" not in dropdowns(tmp_path / "without" / "complaints.xlsx")
+    types = ["Young Person", "Advocate", "Parent"]
+    monkeypatch.setattr("pipeline.template.complainant_types", lambda reference: types)
+    write_templates(tmp_path / "with", reference)
+    sheet = openpyxl.load_workbook(tmp_path / "with" / "complaints.xlsx").worksheets[0]
+    assert [c.value for c in sheet[1]][-1] == "complainant_type"
+    assert dropdowns(tmp_path / "with" / "complaints.xlsx")["complainant_type"] == types
