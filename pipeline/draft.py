@@ -182,7 +182,9 @@ def read_for_draft(path: Path, stem: str) -> ExtractText:
     problems = repeated_columns(table.headers, spec, {}, str(path))
     if problems:
         raise InputError.collected(problems, str(path))
-    position = {h: n for n, h in enumerate(table.headers)}
+    position: dict[str, int] = {}
+    for number, header in enumerate(table.headers):
+        position.setdefault(header, number)  # a repeated header: its first column
     names = [c for c in table.frame.columns if c != ROW]
     frame = table.frame.select(
         pl.col(names[position[h]]).str.strip_chars().replace("", None).alias(c)
