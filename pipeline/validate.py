@@ -78,7 +78,9 @@ class Failure:
             where += f", {rows_text(self.rows)}"
         text = f"- {where}: {self.message}"
         if self.values:
-            text += " (values: " + ", ".join(markdown_code(repr(v)) for v in self.values) + ")"
+            label = "value" if len(self.values) == 1 else "values"
+            shown = ", ".join(markdown_code(repr(v)) for v in self.values)
+            text += f" ({label}: {shown})"
         return text
 
 
