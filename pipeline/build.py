@@ -32,6 +32,11 @@ CODE_GLOBS: tuple[str, ...] = (
     "report/*.ipynb",
     "expectations/*.json",
     "_quarto.yml",
+    "report/*.css",
+    "report/*.html",
+    "report/*.docx",
+    "report/typst/*",
+    "report/filters/*.lua",
 )
 STEPS: tuple[str, ...] = ("validate", "figures", "report", "render")  # in manifest order
 
@@ -54,7 +59,7 @@ class BuildOptions:
     reference: Path
     history: Path
     out: Path
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = ("html", "pdf", "xlsx")
     force: bool = False
     wait: bool = False  # for another build of the same output to finish (else stop at once)
 

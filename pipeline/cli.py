@@ -17,6 +17,8 @@ DEFAULT_YEAR = "2016-17"
 DEFAULT_REFERENCE = "data/reference/authority.yml"
 DEFAULT_HISTORY = "data/history"
 EXIT_OK, EXIT_CRASH, EXIT_DATA = 0, 1, 2
+DEFAULT_TO = "html,pdf,xlsx"
+TO_HELP = "comma-separated formats out of html, pdf, docx, xlsx (default html,pdf,xlsx)"
 
 
 def default_raw(year: str) -> Path:
@@ -169,7 +171,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             reference=Path(args.reference),
             raw_dir=Path(args.raw or default_raw(args.year)),
             out_dir=out,
-            formats=tuple(args.to.split(",")),
+            formats=tuple(f.strip() for f in args.to.split(",") if f.strip()),
         )
     except RenderError as exc:
         fail(f"render: {exc}")
@@ -316,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_year_options(render)
     render.add_argument("--figures", help="figures.csv (default <out>/figures.csv)")
     render.add_argument("--validation", help="validation summary.md")
-    render.add_argument("--to", default="html,pdf", help="formats: html, pdf or html,pdf")
+    render.add_argument("--to", default=DEFAULT_TO, help=TO_HELP)
     render.set_defaults(run=cmd_render)
 
     reconcile = sub.add_parser("reconcile", help="compare figures with a published report")
@@ -339,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.set_defaults(run=cmd_synth)
     build = sub.add_parser("build", help="validate, compute, report and render in one go")
     add_year_options(build, history=True)
-    build.add_argument("--to", default="html,pdf", help="formats: html, pdf or html,pdf")
+    build.add_argument("--to", default=DEFAULT_TO, help=TO_HELP)
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument(
         "--wait", action="store_true", help="wait for another build of the same output to finish"

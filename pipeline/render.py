@@ -1,16 +1,24 @@
-"""Execute the report notebook and render it to HTML and a tagged PDF.
+"""Execute the report notebook and render it: HTML, a tagged PDF, Word and a spreadsheet.
 
 The notebook (``report/annual-report.ipynb``) is executed once with Papermill into the
 output folder; every output it makes is ``text/markdown``. Then one of two renderers turns
-that executed notebook into ``annual-report.html`` and ``annual-report.pdf``:
+that executed notebook into ``annual-report.html``, ``.pdf`` and ``.docx``:
 
-- **Quarto**, when ``quarto`` is on PATH and the output folder lies inside the project
-  (the folder holding ``_quarto.yml``): ``quarto render <nb> --to html,typst``. Quarto does
-  not re-execute the notebook.
+- **Quarto**, whenever ``quarto`` is on PATH: the notebook is copied (with its charts) into
+  a staging folder inside the project, where Quarto sees ``_quarto.yml``, rendered there
+  with ``quarto render <nb> --to html,typst,docx`` (Quarto does not re-execute it), and the
+  results are moved into the output folder, wherever that is.
 - **pandoc + Typst** otherwise: nbconvert's Markdown exporter (inputs excluded) gives
-  Markdown with the raw HTML/Typst blocks; pandoc (pypandoc-binary) makes the standalone
-  HTML with the Vega bundle in its head, and ``pandoc -t typst`` plus the ``typst`` wheel
-  make a PDF/UA-1 document.
+  Markdown with the raw HTML/Typst blocks; pandoc (pypandoc-binary) makes the HTML page
+  (``report/template.html``), the Word file (``report/reference.docx``) and the Typst source
+  (``report/typst/``), which the ``typst`` wheel compiles into a PDF/UA-1 document.
+
+Both renderers share the look: ``report/report.css`` (Quarto embeds it through ``css:``,
+the fallback inlines it), the Typst partials in ``report/typst/`` (cover page, headings kept
+with what follows, short tables kept whole), the reference document for Word and the Lua
+filters in ``report/filters/``. The spreadsheet of every table
+(``annual-report-tables.xlsx``, :mod:`pipeline.spreadsheet`) is written first, so that the
+page's download links name only files that are delivered beside it.
 
 Each output is written to a temporary name and renamed, so a failed render never leaves a
 half-written report. The renderer used is logged and returned for the run manifest.
@@ -24,18 +32,23 @@ HTML gets a Content-Security-Policy (:mod:`pipeline.csp`) whichever renderer wro
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
 import logging
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from pipeline import PROJECT_ROOT, safe
 from pipeline.charts import CHART_LOADER
@@ -47,37 +60,32 @@ from pipeline.years import display_year
 
 log = logging.getLogger(__name__)
 
-REPORT_NOTEBOOK = PROJECT_ROOT / "report" / "annual-report.ipynb"
-TEXT_DIR = PROJECT_ROOT / "report" / "text"
+REPORT_DIR = PROJECT_ROOT / "report"
+REPORT_NOTEBOOK = REPORT_DIR / "annual-report.ipynb"
+TEXT_DIR = REPORT_DIR / "text"
+STYLESHEET = REPORT_DIR / "report.css"
+HTML_TEMPLATE = REPORT_DIR / "template.html"
+TYPST_TEMPLATE = REPORT_DIR / "typst" / "template.typst"
+REFERENCE_DOCX = REPORT_DIR / "reference.docx"
+FILTERS = REPORT_DIR / "filters"
 REPORT_STEM = "annual-report"
 VEGA_HEAD = "vega-head.html"
 LANG = "en-GB"
-PAGE_CSS = """
-body { max-width: 62em; font-family: Arial, "Liberation Sans", Helvetica, sans-serif;
-       color: #0b0c0c; line-height: 1.5; }
-figure.chart { margin: 1.5em 0 0.5em 0; }
-.vega-chart { max-width: 100%; overflow-x: auto; }
-figcaption { font-size: 0.95em; color: #0b0c0c; }
-details { margin: 0.5em 0 1.5em 0; }
-summary { cursor: pointer; color: #1d70b8; text-decoration: underline; }
-summary:focus { outline: 3px solid #fd0; }
-table { border-collapse: collapse; margin: 0.5em 0 1em 0; }
-th, td { border: 1px solid #b1b4b6; padding: 0.25em 0.6em; text-align: left;
-         vertical-align: top; }
-caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
-a { color: #1d70b8; }
-"""
-# Text from the data can hold very long words: they wrap instead of widening the page.
-WRAP_CSS = "main { overflow-wrap: anywhere; }"
-TYPST_PREAMBLE = "\n".join(
-    [
-        "#set par(justify: false)",
-        "#set text(hyphenate: false)",
-        "#show figure: set block(breakable: true)",
-        # a word longer than a line may break anywhere (zero-width break opportunities)
-        '#show regex("\\S{40,}"): word => word.text.clusters().join(sym.zws)',
-    ]
+FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "xlsx")
+DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
+OUTPUT_NAMES: dict[str, str] = {
+    "html": f"{REPORT_STEM}.html",
+    "pdf": f"{REPORT_STEM}.pdf",
+    "docx": f"{REPORT_STEM}.docx",
+    "xlsx": f"{REPORT_STEM}-tables.xlsx",
+}
+DOWNLOADS: tuple[tuple[str, str], ...] = (
+    ("pdf", "The report as a PDF document"),
+    ("docx", "The report as a Word document"),
+    ("xlsx", "Every table of the report as a spreadsheet"),
+    ("csv", "Every figure of the report as CSV"),
 )
+QUARTO_FORMATS: dict[str, str] = {"html": "html", "pdf": "typst", "docx": "docx"}
 TYPST_FILTER = "typst-literal.lua"
 FETCH_WARNING = re.compile(r"Could not fetch resource '?([^'\n:]+(?::[^'\s]*)?)")
 TYPST_PACKAGE = re.compile(r'\bimport\s+"(@[^"]+)"')
@@ -104,6 +112,36 @@ class RenderResult:
     notebook: Path
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """The document metadata both renderers read (title page, PDF cover, HTML head)."""
+
+    title: str
+    authority: str
+    year: str
+    published: dt.date
+    key_messages: tuple[str, ...] = ()
+
+    def metadata(self) -> dict[str, object]:
+        """Pandoc/Quarto metadata: title, subtitle, period, date, key-messages, lang.
+
+        Both renderers read these values as Markdown: the names are escaped as literal
+        text (:func:`pipeline.safe.markdown_text`); key messages are Markdown already, and
+        whoever writes them escapes any text from the data in them.
+        """
+        start = int(self.year[:4])
+        data: dict[str, object] = {
+            "title": safe.markdown_text(self.title),
+            "subtitle": safe.markdown_text(self.authority),
+            "period": f"1 April {start} to 31 March {start + 1}",
+            "date": long_date(self.published),
+            "lang": LANG,
+        }
+        if self.key_messages:
+            data["key-messages"] = list(self.key_messages)
+        return data
 
 
 # ---------------------------------------------------------------- renderer choice
@@ -137,19 +175,27 @@ def fallback_renderer_name() -> str:
     return f"pandoc {pandoc_version()} + typst {typst_version()}"
 
 
-def inside_project(path: Path) -> bool:
-    """True when ``path`` lies under the folder holding ``_quarto.yml``."""
-    return path.resolve().is_relative_to(PROJECT_ROOT)
+def choose_renderer(out_dir: Path | None = None) -> tuple[str, str]:
+    """("quarto", "quarto 1.x") when Quarto is on PATH, else ("fallback", "pandoc ... + typst ...").
 
-
-def choose_renderer(out_dir: Path) -> tuple[str, str]:
-    """("quarto", "quarto 1.x") when usable, else ("fallback", "pandoc ... + typst ...")."""
+    Quarto is used wherever the output goes: it renders in a staging folder inside the
+    project (:func:`render_quarto`). ``out_dir`` is accepted for callers that pass it.
+    """
     executable = quarto_path()
-    if executable and inside_project(out_dir):
-        return "quarto", f"quarto {quarto_version(executable)}"
     if executable:
-        log.warning("%s is outside %s, so Quarto cannot see _quarto.yml", out_dir, PROJECT_ROOT)
+        return "quarto", f"quarto {quarto_version(executable)}"
     return "fallback", fallback_renderer_name()
+
+
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The requested formats in a fixed order; unknown ones are refused."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise RenderError(
+            f"unknown output format(s): {', '.join(sorted(unknown))} "
+            f"(choose from {', '.join(FORMATS)})"
+        )
+    return tuple(f for f in FORMATS if f in formats)
 
 
 # ---------------------------------------------------------------- small helpers
@@ -160,27 +206,66 @@ def report_title(year: str) -> str:
     return f"Children's services complaints and compliments: annual report {display_year(year)}"
 
 
+def long_date(day: dt.date) -> str:
+    """``30 November 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def write_vega_head(out_dir: Path) -> Path:
-    """Write the Vega/Vega-Lite/vega-embed bundle (and page styles) for the HTML head."""
+    """Write the Vega/Vega-Lite/vega-embed bundle and the chart loader for the HTML head."""
     import vl_convert as vlc
 
     bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
     if "<!--" in bundle:
         raise RenderError("the Vega bundle holds '<!--', which would break its <script> element")
     path = out_dir / VEGA_HEAD
-    atomic_write_text(
-        path,
-        f"<style>{PAGE_CSS}{WRAP_CSS}</style>\n<script>\n{bundle}\n</script>\n"
-        f"<script>{CHART_LOADER}</script>\n",
-    )
+    atomic_write_text(path, f"<script>\n{bundle}\n</script>\n<script>{CHART_LOADER}</script>\n")
     return path
+
+
+def style_head() -> str:
+    """The stylesheet as a ``<style>`` element, for the self-contained pandoc page."""
+    css = STYLESHEET.read_text(encoding="utf-8").replace("</style", "<\\/style")
+    return f"<style>\n{css}\n</style>\n"
+
+
+def download_files(formats: Sequence[str], out_dir: Path) -> list[tuple[str, str]]:
+    """(file name, description) of each file delivered beside the page, in a fixed order.
+
+    The report's own formats count when they are being rendered; ``figures.csv`` when it
+    is in the output folder.
+    """
+    names = {**OUTPUT_NAMES, "csv": "figures.csv"}
+    delivered = set(formats) | ({"csv"} if (out_dir / "figures.csv").is_file() else set())
+    return [(names[kind], text) for kind, text in DOWNLOADS if kind in delivered]
+
+
+def downloads_markdown(files: Sequence[tuple[str, str]]) -> str:
+    """A raw HTML block listing the downloads (HTML page only; Typst and Word drop it)."""
+    if not files:
+        return ""
+    items = "\n".join(
+        f'<li><a href="{html.escape(name)}" download>{html.escape(text)}</a> '
+        f"({html.escape(name)})</li>"
+        for name, text in files
+    )
+    return (
+        '```{=html}\n<nav class="report-downloads" aria-labelledby="downloads-heading">\n'
+        '<h2 id="downloads-heading">Downloads</h2>\n'
+        f"<ul>\n{items}\n</ul>\n</nav>\n```\n"
+    )
 
 
 # ---------------------------------------------------------------- execution
 
 
-def execute_notebook(out_dir: Path, parameters: dict[str, str], authority: str, year: str) -> Path:
-    """Run the report notebook with Papermill into ``out_dir`` and add the title block."""
+def execute_notebook(
+    out_dir: Path,
+    parameters: dict[str, str],
+    info: DocumentInfo,
+    downloads: Sequence[tuple[str, str]] = (),
+) -> Path:
+    """Run the report notebook with Papermill into ``out_dir``; add front matter and downloads."""
     from pipeline.runner import NotebookFailed
     from pipeline.runner import execute_notebook as run_notebook
 
@@ -193,36 +278,38 @@ def execute_notebook(out_dir: Path, parameters: dict[str, str], authority: str, 
             data_problem=error.ename in DATA_ERRORS,
         ) from None
     notebook = nbformat.read(target, as_version=4)
-    notebook.cells.insert(0, front_matter_cell(authority, year))
+    cells = [front_matter_cell(info)]
+    if downloads:
+        cells.append(nbformat.v4.new_markdown_cell(downloads_markdown(downloads)))
+    notebook.cells[0:0] = cells
     temp = out_dir / f".{REPORT_STEM}.titled.ipynb"
     nbformat.write(notebook, temp)
     os.replace(temp, target)
     return target
 
 
-def front_matter_cell(authority: str, year: str) -> nbformat.NotebookNode:
-    """A raw YAML cell giving Quarto the title, language and the Vega header include.
+def front_matter_cell(info: DocumentInfo) -> nbformat.NotebookNode:
+    """A raw YAML cell giving Quarto the document metadata and the Vega header include.
 
     The include is set here, relative to the executed notebook, because Quarto resolves
     paths in ``_quarto.yml`` against the project root while the output folder can vary.
     """
-    text = "\n".join(
-        [
-            "---",
-            # Quarto reads front-matter strings as Markdown: the names are escaped
-            f"title: {json.dumps(safe.markdown_text(report_title(year)))}",
-            f"subtitle: {json.dumps(safe.markdown_text(authority))}",
-            f"lang: {LANG}",
-            "format:",
-            "  html:",
-            f"    include-in-header: {VEGA_HEAD}",
-            "---",
-        ]
-    )
-    return nbformat.v4.new_raw_cell(text)
+    front = {**info.metadata(), "format": {"html": {"include-in-header": VEGA_HEAD}}}
+    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+    return nbformat.v4.new_raw_cell(f"---\n{text}---")
 
 
-# ---------------------------------------------------------------- renderers
+def document_metadata(notebook: Path) -> dict[str, object]:
+    """The metadata in the executed notebook's front matter (without Quarto's format key)."""
+    cell = nbformat.read(notebook, as_version=4).cells[0]
+    lines = cell.source.strip().splitlines()
+    if cell.cell_type != "raw" or len(lines) < 2 or lines[0] != "---" or lines[-1] != "---":
+        return {}
+    front = yaml.safe_load("\n".join(lines[1:-1])) or {}
+    return {k: v for k, v in front.items() if k != "format"}
+
+
+# ---------------------------------------------------------------- the built-in renderer
 
 
 def notebook_markdown(notebook: Path) -> str:
@@ -232,22 +319,6 @@ def notebook_markdown(notebook: Path) -> str:
     exporter = MarkdownExporter(exclude_input=True, exclude_raw=True)
     body, _resources = exporter.from_filename(str(notebook))
     return body
-
-
-def metadata_args(title: str, subtitle: str) -> list[str]:
-    """pandoc arguments for the document language, title and subtitle.
-
-    pandoc takes ``--metadata`` values as literal strings (not Markdown), and its writers
-    escape them, so the authority's name needs no escaping here.
-    """
-    return [
-        "--metadata",
-        f"lang={LANG}",
-        "--metadata",
-        f"title={title}",
-        "--metadata",
-        f"subtitle={subtitle}",
-    ]
 
 
 def outside_resource_message(resources: list[str]) -> str:
@@ -282,53 +353,117 @@ def run_pandoc(markdown: str, args: list[str], cwd: Path | None = None) -> str:
     return done.stdout
 
 
-def pandoc_html(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
-    """Standalone, self-contained HTML (the Vega bundle included once in the head)."""
-    return run_pandoc(
+def hidden_file(out_dir: Path, suffix: str, text: str) -> Path:
+    """A hidden temporary file in ``out_dir`` holding ``text`` (the caller removes it)."""
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=suffix, encoding="utf-8", delete=False, dir=out_dir, prefix="."
+    ) as handle:
+        handle.write(text)
+    return Path(handle.name)
+
+
+def run_pandoc_with(
+    markdown: str,
+    args: list[str],
+    meta: dict,
+    out_dir: Path,
+    generated: Sequence[tuple[str, str, str]] = (),
+) -> str:
+    """:func:`run_pandoc` in ``out_dir`` with the document metadata (a YAML file) and
+    generated files: each ``(option, suffix, text)`` is written to a hidden file passed as
+    ``--option=file`` (before ``args``), and removed afterwards."""
+    written = [hidden_file(out_dir, ".yaml", yaml.safe_dump(meta, allow_unicode=True))]
+    options = [f"--metadata-file={written[0]}"]
+    for option, suffix, text in generated:
+        written.append(hidden_file(out_dir, suffix, text))
+        options.append(f"--{option}={written[-1]}")
+    try:
+        return run_pandoc(markdown, [*options, *args, f"--resource-path={out_dir}"], out_dir)
+    finally:
+        for path in written:
+            path.unlink(missing_ok=True)
+
+
+def pandoc_html(markdown: str, out_dir: Path, meta: dict) -> str:
+    """The self-contained HTML page: report/template.html, the stylesheet and Vega inlined."""
+    return run_pandoc_with(
         markdown,
         [
             "--to=html5",
             "--standalone",
             "--embed-resources",
+            f"--template={HTML_TEMPLATE}",
             "--toc",
             "--toc-depth=2",
             f"--include-in-header={out_dir / VEGA_HEAD}",
-            # one <main> landmark around the page, so screen readers can jump to it
-            "--variable=include-before=<main>",
-            "--variable=include-after=</main>",
-            *metadata_args(title, subtitle),
-            f"--resource-path={out_dir}",
+            f"--lua-filter={FILTERS / 'tables.lua'}",
         ],
-        cwd=out_dir,
+        meta,
+        out_dir,
+        [("include-in-header", ".html", style_head())],
     )
 
 
-def pandoc_typst(markdown: str, out_dir: Path, title: str, subtitle: str) -> str:
-    """Typst source with title, table of contents, A4 pages and page numbers."""
-    literal_filter = out_dir / f".{TYPST_FILTER}"
-    literal_filter.write_text(safe.TYPST_LITERAL_FILTER, encoding="utf-8")
+def pandoc_typst(markdown: str, out_dir: Path, meta: dict) -> str:
+    """Typst source: report/typst/ (cover, contents, A4, page numbers, table rules).
+
+    pipeline.safe's filter keeps every text literal in Typst; report/filters/typst.lua
+    (after it) keeps bold labels with the table they introduce.
+    """
+    return run_pandoc_with(
+        markdown,
+        [
+            "--to=typst",
+            "--standalone",
+            f"--template={TYPST_TEMPLATE}",
+            "--toc",
+            "--variable=toc-depth=2",
+            "--columns=400",  # pipe tables keep natural widths; Typst wraps as needed
+            "--variable=page-numbering=1",
+            "--variable=papersize=a4",
+            f"--lua-filter={FILTERS / 'typst.lua'}",
+        ],
+        meta,
+        out_dir,
+        [("lua-filter", ".lua", safe.TYPST_LITERAL_FILTER)],
+    )
+
+
+def chart_pngs(out_dir: Path) -> list[Path]:
+    """charts/<id>.png beside each charts/<id>.svg (Word needs raster images)."""
+    import vl_convert as vlc
+
+    written = []
+    for svg in sorted((out_dir / "charts").glob("*.svg")):
+        png = svg.with_suffix(".png")
+        png.write_bytes(vlc.svg_to_png(svg.read_text(encoding="utf-8"), scale=2))
+        written.append(png)
+    return written
+
+
+def pandoc_docx(markdown: str, out_dir: Path, meta: dict, target: Path) -> None:
+    """The Word document (reference.docx styles, charts as PNG with alt text), atomically."""
+    tmp = out_dir / f".{REPORT_STEM}.docx.tmp"
+    chart_pngs(out_dir)
     try:
-        return run_pandoc(
+        run_pandoc_with(
             markdown,
             [
-                "--to=typst",
+                "--to=docx",
                 "--standalone",
-                f"--lua-filter={literal_filter}",
                 "--toc",
-                "--variable=toc-depth=2",
-                "--columns=400",  # pipe tables keep natural widths; Typst wraps as needed
-                "--variable=page-numbering=1",
-                "--variable=papersize=a4",
-                "--variable=margin.x=2.2cm",
-                "--variable=margin.y=2.4cm",
-                "--variable=mainfont=Liberation Sans",
-                "--variable=fontsize=10.5pt",
-                "--variable=include-before=" + TYPST_PREAMBLE,
-                *metadata_args(title, subtitle),
+                "--toc-depth=2",
+                f"--reference-doc={REFERENCE_DOCX}",
+                f"--lua-filter={FILTERS / 'word.lua'}",
+                f"--output={tmp}",
             ],
+            meta,
+            out_dir,
         )
-    finally:
-        literal_filter.unlink(missing_ok=True)
+    except RenderError:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, target)
 
 
 def check_no_typst_packages(typst_source: str) -> None:
@@ -365,59 +500,93 @@ def with_security_policy(page: str) -> str:
 
 
 def render_fallback(
-    notebook: Path, out_dir: Path, formats: tuple[str, ...], title: str, subtitle: str
+    notebook: Path, out_dir: Path, formats: tuple[str, ...]
 ) -> tuple[dict[str, Path], dict[str, float]]:
     """pandoc (+ Typst) from the executed notebook's Markdown."""
     markdown = notebook_markdown(notebook)
+    meta = document_metadata(notebook)
     outputs: dict[str, Path] = {}
     seconds: dict[str, float] = {}
-    if "html" in formats:
+    for fmt in ("pdf", "docx", "html"):
+        if fmt not in formats:
+            continue
         started = time.perf_counter()
-        target = out_dir / f"{REPORT_STEM}.html"
-        page = with_security_policy(pandoc_html(markdown, out_dir, title, subtitle))
-        atomic_write_text(target, page)
-        outputs["html"], seconds["html"] = target, time.perf_counter() - started
-    if "pdf" in formats:
-        started = time.perf_counter()
-        target = out_dir / f"{REPORT_STEM}.pdf"
-        compile_pdf(pandoc_typst(markdown, out_dir, title, subtitle), out_dir, target)
-        outputs["pdf"], seconds["pdf"] = target, time.perf_counter() - started
+        target = out_dir / OUTPUT_NAMES[fmt]
+        if fmt == "html":
+            atomic_write_text(target, with_security_policy(pandoc_html(markdown, out_dir, meta)))
+        elif fmt == "pdf":
+            compile_pdf(pandoc_typst(markdown, out_dir, meta), out_dir, target)
+        else:
+            pandoc_docx(markdown, out_dir, meta, target)
+        outputs[fmt], seconds[fmt] = target, time.perf_counter() - started
     return outputs, seconds
+
+
+# ---------------------------------------------------------------- Quarto
+
+
+def staging_folder() -> Path:
+    """A new folder inside the project (not hidden: Quarto skips hidden folders)."""
+    base = PROJECT_ROOT / "build"
+    base.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="quarto-staging-", dir=base))
+
+
+def stage_for_quarto(notebook: Path, out_dir: Path, staging: Path) -> Path:
+    """Copy the executed notebook, its charts and the Vega head into ``staging``."""
+    staged = staging / notebook.name
+    shutil.copyfile(notebook, staged)
+    shutil.copyfile(out_dir / VEGA_HEAD, staging / VEGA_HEAD)
+    if (out_dir / "charts").is_dir():
+        shutil.copytree(out_dir / "charts", staging / "charts")
+    return staged
 
 
 def render_quarto(
     executable: str, notebook: Path, out_dir: Path, formats: tuple[str, ...]
 ) -> tuple[dict[str, Path], dict[str, float]]:
-    """``quarto render`` of a copy of the executed notebook, outputs renamed into place."""
-    staging = out_dir / f"{REPORT_STEM}-render.ipynb"
-    shutil.copyfile(notebook, staging)
-    to = ",".join("typst" if f == "pdf" else f for f in formats)
+    """``quarto render`` in a staging folder inside the project, outputs moved into place."""
+    wanted = [f for f in ("html", "pdf", "docx") if f in formats]
+    if not wanted:
+        return {}, {}
+    if "docx" in wanted:
+        chart_pngs(out_dir)
+    staging = staging_folder()
     started = time.perf_counter()
-    done = subprocess.run(
-        [executable, "render", str(staging), "--to", to],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    staging.unlink(missing_ok=True)
-    if done.returncode != 0:
-        raise RenderError(f"quarto render failed:\n{done.stderr[-4000:]}")
-    resources = FETCH_WARNING.findall(done.stderr)
-    if resources:
-        raise RenderError(outside_resource_message(resources))
-    outputs: dict[str, Path] = {}
-    for fmt in formats:
-        produced = out_dir / f"{REPORT_STEM}-render.{fmt}"
-        if not produced.is_file():
-            raise RenderError(f"quarto render did not write {produced.name}")
-        target = out_dir / f"{REPORT_STEM}.{fmt}"
-        if fmt == "html":
-            page = with_security_policy(produced.read_text(encoding="utf-8"))
-            atomic_write_text(target, page)
-            produced.unlink()
-        else:
-            os.replace(produced, target)
-        outputs[fmt] = target
+    try:
+        staged = stage_for_quarto(notebook, out_dir, staging)
+        done = subprocess.run(
+            [
+                executable,
+                "render",
+                str(staged),
+                "--to",
+                ",".join(QUARTO_FORMATS[f] for f in wanted),
+            ],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise RenderError(f"quarto render failed:\n{done.stderr[-4000:]}")
+        resources = FETCH_WARNING.findall(done.stderr)
+        if resources:
+            raise RenderError(outside_resource_message(resources))
+        outputs: dict[str, Path] = {}
+        for fmt in wanted:
+            produced = staging / OUTPUT_NAMES[fmt]
+            if not produced.is_file():
+                raise RenderError(f"quarto render did not write {produced.name}")
+            target = out_dir / OUTPUT_NAMES[fmt]
+            if fmt == "html":
+                page = with_security_policy(produced.read_text(encoding="utf-8"))
+                atomic_write_text(target, page)
+            else:
+                shutil.move(produced, out_dir / f".{target.name}.tmp")
+                os.replace(out_dir / f".{target.name}.tmp", target)
+            outputs[fmt] = target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return outputs, {"quarto": time.perf_counter() - started}
 
 
@@ -431,18 +600,27 @@ def render_report(
     reference: str | Path,
     raw_dir: str | Path,
     out_dir: str | Path,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    published: dt.date | None = None,
+    key_messages: Sequence[str] = (),
 ) -> RenderResult:
-    """Execute the report notebook for ``year`` and write ``annual-report.{html,pdf}``."""
+    """Execute the report notebook for ``year`` and write the requested formats.
+
+    ``published`` (the date on the cover, default today) and ``key_messages`` (shown on
+    the cover when given) go into the document metadata.
+    """
     from pipeline.reference import load_reference
+    from pipeline.spreadsheet import write_spreadsheet
 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    unknown = set(formats) - {"html", "pdf"}
-    if unknown:
-        raise RenderError(f"unknown output format(s): {', '.join(sorted(unknown))}")
+    formats = check_formats(formats)
     kind, renderer = choose_renderer(out_dir)
     authority = load_reference(reference).authority
+    info = DocumentInfo(
+        report_title(year), authority, year, published or dt.date.today(), tuple(key_messages)
+    )
     parameters = {
         "year": year,
         "figures": str(Path(figures).resolve()),
@@ -455,15 +633,23 @@ def render_report(
     }
     started = time.perf_counter()
     write_vega_head(out_dir)
-    notebook = execute_notebook(out_dir, parameters, authority, year)
+    downloads = download_files(formats, out_dir) if "html" in formats else []
+    notebook = execute_notebook(out_dir, parameters, info, downloads)
     seconds = {"execute": time.perf_counter() - started}
-    if kind == "quarto":
-        outputs, timings = render_quarto(quarto_path() or "quarto", notebook, out_dir, formats)
-    else:
-        outputs, timings = render_fallback(
-            notebook, out_dir, formats, report_title(year), authority
+    outputs: dict[str, Path] = {}
+    if "xlsx" in formats:
+        started = time.perf_counter()
+        outputs["xlsx"] = write_spreadsheet(
+            figures, out_dir / OUTPUT_NAMES["xlsx"], year, authority
         )
+        seconds["xlsx"] = time.perf_counter() - started
+    if kind == "quarto":
+        rendered, timings = render_quarto(quarto_path() or "quarto", notebook, out_dir, formats)
+    else:
+        rendered, timings = render_fallback(notebook, out_dir, formats)
+    outputs.update(rendered)
     seconds.update(timings)
+    outputs = {f: outputs[f] for f in formats if f in outputs}
     log.info("Rendered %s with %s", ", ".join(str(p) for p in outputs.values()), renderer)
     return RenderResult(renderer, notebook, outputs, seconds)
 

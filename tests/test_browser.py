@@ -1,4 +1,5 @@
-"""The HTML report in headless Chromium: charts draw, offline, no console errors, axe-core.
+"""The HTML report in headless Chromium at 1280 and 320 px: charts draw, offline, axe-core,
+no sideways page scroll on a narrow screen, contents in view while scrolling on a wide one.
 
 Needs Debian's ``chromium`` and the npm packages of ``tests/browser`` (``npm ci`` there).
 """
@@ -63,19 +64,43 @@ def report(tmp_path_factory) -> dict:
     return json.loads(done.stdout)
 
 
-def test_every_chart_draws(report):
-    assert len(report["charts"]) == 18
-    assert [c["id"] for c in report["charts"] if not c["drawn"]] == []
+WIDTHS = ("1280", "320")
 
 
-def test_no_console_errors(report):
-    assert report["consoleErrors"] == []
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_chart_draws(report, width):
+    charts = report[width]["charts"]
+    assert len(charts) == 18
+    assert [c["id"] for c in charts if not c["drawn"]] == []
 
 
-def test_no_request_leaves_the_file(report):
-    assert report["outsideRequests"] == []
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_console_errors(report, width):
+    assert report[width]["consoleErrors"] == []
 
 
-def test_axe_finds_no_serious_or_critical_violations(report):
-    serious = [v for v in report["axe"] if v["impact"] in ("serious", "critical")]
-    assert serious == [], json.dumps(serious, indent=1)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_request_leaves_the_file(report, width):
+    assert report[width]["outsideRequests"] == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_violation_at_any_level(report, width):
+    assert report[width]["axe"] == [], json.dumps(report[width]["axe"], indent=1)
+
+
+def test_no_horizontal_page_scroll_at_320_px(report):
+    overflow = report["320"]["overflow"]
+    assert overflow["clientWidth"] == 320
+    assert overflow["scrollWidth"] <= overflow["clientWidth"]
+
+
+def test_contents_stay_in_view_while_scrolling_at_1280_px(report):
+    contents = report["1280"]["contents"]
+    assert contents["scrollY"] > 10_000  # scrolled far down the page
+    assert contents["links"] > 20 and contents["visibleAfterScroll"] >= 10
+
+
+def test_contents_are_collapsed_at_the_top_at_320_px(report):
+    contents = report["320"]["contents"]
+    assert contents["links"] > 20 and contents["visibleAfterScroll"] == 0

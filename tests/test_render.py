@@ -1,10 +1,13 @@
 """Rendering the fixture report: both files, the PDF's text, pages, contents, safety."""
 
+import datetime as dt
 import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
@@ -22,9 +25,25 @@ needs_pdftotext = pytest.mark.skipif(
 )
 
 
-def fallback_render(out_dir: Path, raw_dir: Path = FIXTURES / "raw", formats=("html", "pdf")):
+PUBLISHED = dt.date(2017, 9, 28)
+
+
+def fallback_render(
+    out_dir: Path,
+    raw_dir: Path = FIXTURES / "raw",
+    formats=("html", "pdf"),
+    key_messages=(),
+):
     return render_report(
-        "2016-17", FIXTURES / "figures.csv", None, REFERENCE, raw_dir, out_dir, formats
+        "2016-17",
+        FIXTURES / "figures.csv",
+        None,
+        REFERENCE,
+        raw_dir,
+        out_dir,
+        formats,
+        published=PUBLISHED,
+        key_messages=key_messages,
     )
 
 
@@ -35,7 +54,7 @@ def rendered(tmp_path_factory):
     patch.setattr(render, "quarto_path", lambda: None)
     out_dir = tmp_path_factory.mktemp("report")
     try:
-        yield fallback_render(out_dir)
+        yield fallback_render(out_dir, formats=("html", "pdf", "docx", "xlsx"))
     finally:
         patch.undo()
 
@@ -55,9 +74,14 @@ def pdf_pages(pdf: Path) -> int:
 
 
 @pytest.mark.slow
-def test_fallback_writes_both_files_and_names_its_renderer(rendered):
-    assert rendered.outputs["html"].name == "annual-report.html"
-    assert rendered.outputs["pdf"].name == "annual-report.pdf"
+def test_fallback_writes_every_format_and_names_its_renderer(rendered):
+    names = {fmt: path.name for fmt, path in rendered.outputs.items()}
+    assert names == {
+        "html": "annual-report.html",
+        "pdf": "annual-report.pdf",
+        "docx": "annual-report.docx",
+        "xlsx": "annual-report-tables.xlsx",
+    }
     assert all(path.stat().st_size > 10_000 for path in rendered.outputs.values())
     assert rendered.renderer.startswith("pandoc ") and " + typst " in rendered.renderer
     assert rendered.outputs["pdf"].read_bytes().startswith(b"%PDF-")
@@ -81,15 +105,50 @@ def test_pdf_text_holds_the_key_figures(rendered):
 
 @pytest.mark.slow
 @needs_pdftotext
-def test_pdf_pages_are_numbered_and_it_has_contents(rendered):
+def test_pdf_pages_after_the_cover_are_numbered_and_it_has_contents(rendered):
     pdf = rendered.outputs["pdf"]
     pages = pdf_pages(pdf)
     assert pages > 10
-    for page in (1, 2, pages):
+    for page in (2, 3, pages):
         lines = [x.strip() for x in pdf_text(pdf, page).splitlines() if x.strip()]
         assert lines[-1] == str(page)
-    first = pdf_text(pdf, 1)
-    assert "Contents" in first and "Appendix A: Methodology" in pdf_text(pdf, 1, 2)
+    assert "Contents" in pdf_text(pdf, 2) and "Appendix A: Methodology" in pdf_text(pdf, 2, 3)
+
+
+@pytest.mark.slow
+@needs_pdftotext
+def test_pdf_page_one_is_the_cover(rendered):
+    lines = [" ".join(x.split()) for x in pdf_text(rendered.outputs["pdf"], 1).splitlines()]
+    lines = [x for x in lines if x]
+    assert lines[0] == "Example County Council"
+    assert " ".join(lines[1:3]) == (
+        "Children's services complaints and compliments: annual report 2016/17"
+    ).replace("'", "\u2019")
+    assert "1 April 2016 to 31 March 2017" in lines
+    assert "Published 28 September 2017" in lines
+    assert "Key messages" not in lines  # none were given
+    assert not any(x.isdigit() for x in lines)  # the cover has no page number
+
+
+@pytest.mark.slow
+@needs_pdftotext
+def test_no_pdf_page_ends_with_a_heading(rendered):
+    pdf = rendered.outputs["pdf"]
+    notebook = nbformat.read(rendered.notebook, as_version=4)
+    headings = {
+        line.lstrip("#").strip()
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("#")
+    }
+    assert "Statutory Stage 1 complaints" in headings
+    endings = []
+    for page in range(2, pdf_pages(pdf) + 1):
+        lines = [" ".join(x.split()) for x in pdf_text(pdf, page).splitlines() if x.strip()]
+        last_text = lines[-2] if len(lines) > 1 else ""  # the last line is the page number
+        endings.append(last_text)
+    assert [e for e in endings if e in headings] == []
 
 
 @pytest.mark.slow
@@ -173,7 +232,7 @@ def test_personal_data_stops_the_render_and_keeps_earlier_outputs(tmp_path, monk
 
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(RenderError, match="unknown output format"):
-        fallback_render(tmp_path, formats=("docx",))
+        fallback_render(tmp_path, formats=("odt",))
 
 
 def test_provenance_prefers_the_run_manifest(tmp_path):
@@ -209,3 +268,98 @@ def test_quarto_render_writes_both_files():
     assert {p.name for p in result.outputs.values()} == {"annual-report.html", "annual-report.pdf"}
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "require.min.js" not in html and "jquery" not in html.lower()
+
+
+class LinkCollector(HTMLParser):
+    """Every href and src of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.targets += [v for k, v in attrs if k in ("href", "src") and v]
+
+
+def relative_targets(page: Path) -> list[str]:
+    collector = LinkCollector()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return [
+        t
+        for t in collector.targets
+        if not t.startswith("#") and not urlsplit(t).scheme and not t.startswith("//")
+    ]
+
+
+@pytest.mark.slow
+def test_every_relative_link_of_the_page_is_a_delivered_file(rendered):
+    page = rendered.outputs["html"]
+    targets = relative_targets(page)
+    # the fixture's figures.csv is not in the output folder, so it is not offered
+    assert sorted(targets) == [
+        "annual-report-tables.xlsx",
+        "annual-report.docx",
+        "annual-report.pdf",
+    ]
+    for target in targets:
+        assert (page.parent / unquote(target)).is_file(), target
+
+
+def test_download_links_follow_the_files_delivered(tmp_path):
+    assert render.download_files(("html",), tmp_path) == []
+    (tmp_path / "figures.csv").write_text("table\n", encoding="utf-8")
+    files = [name for name, _ in render.download_files(("html", "xlsx", "pdf"), tmp_path)]
+    assert files == ["annual-report.pdf", "annual-report-tables.xlsx", "figures.csv"]
+    block = render.downloads_markdown(render.download_files(("docx",), tmp_path))
+    assert 'href="annual-report.docx"' in block and 'href="figures.csv"' in block
+
+
+@pytest.mark.slow
+def test_html_page_has_one_main_a_skip_link_and_the_stylesheet(rendered):
+    html = rendered.outputs["html"].read_text(encoding="utf-8")
+    assert html.count("<main") == 1 and 'href="#main"' in html
+    assert ".report-toc" in html and "@media print" in html  # report/report.css, inlined
+    assert '<nav id="TOC" class="report-toc"' in html
+    regions = re.findall(r'<div class="table-scroll" role="group" ([^>]*)>', html)
+    assert len(regions) > 10 and all('tabindex="0"' in r for r in regions)
+    assert 'aria-label="Table: Year, Duty matters"' in regions[0]
+    assert "Published 28 September 2017" in html
+
+
+@pytest.mark.slow
+def test_word_file_has_headings_real_tables_and_charts_with_alt_text(rendered):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(str(rendered.outputs["docx"]))
+    styles = {p.style.name: p.text for p in document.paragraphs}
+    assert styles["Title"].startswith("Children")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:2] == ["Introduction", "The complaints procedures"]
+    assert "Appendix C: Provenance" in headings
+    assert len(document.tables) > 20
+    for table in document.tables:
+        assert table.style.name == "Table"
+        assert table.rows[0]._tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+    first = document.tables[0]
+    assert [c.text for c in first.rows[0].cells] == ["Type of feedback", "Number"]
+    images = document.element.body.findall(".//" + qn("wp:docPr"))
+    assert len(images) == 18
+    assert all(len(image.get("descr", "")) > 30 for image in images)
+    assert images[0].get("descr").startswith("Bar chart of items of feedback")
+    assert "Downloads" not in {p.text for p in document.paragraphs}
+
+
+def test_reference_document_styles():
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(str(render.REFERENCE_DOCX))
+    heading = document.styles["Heading 1"]
+    assert heading.font.name == "Arial" and heading.font.bold
+    assert heading.paragraph_format.keep_with_next
+    table = next(s for s in document.styles if s.style_id == "Table")
+    first_row = [
+        e for e in table.element.findall(qn("w:tblStylePr")) if e.get(qn("w:type")) == "firstRow"
+    ]
+    assert len(first_row) == 1 and first_row[0].find(qn("w:rPr")).find(qn("w:b")) is not None

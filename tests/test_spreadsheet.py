@@ -1,0 +1,102 @@
+"""The spreadsheet of every table: sheets, numbers stored as numbers, no merged cells."""
+
+from __future__ import annotations
+
+import openpyxl
+import polars as pl
+import pytest
+
+from conftest import ROOT
+from pipeline.figures import TABLES, build_figures
+from pipeline.spreadsheet import SHEETS, spreadsheet_text, write_spreadsheet
+
+YEAR = "2016-17"
+
+
+@pytest.fixture(scope="module")
+def sample_figures(tmp_path_factory) -> pl.DataFrame:
+    return build_figures(
+        YEAR,
+        ROOT / "data" / "raw" / YEAR,
+        ROOT / "data" / "reference" / "authority.yml",
+        ROOT / "data" / "history",
+        tmp_path_factory.mktemp("figures"),
+    )
+
+
+@pytest.fixture(scope="module")
+def workbook(sample_figures, tmp_path_factory) -> openpyxl.Workbook:
+    target = tmp_path_factory.mktemp("xlsx") / "annual-report-tables.xlsx"
+    assert write_spreadsheet(sample_figures, target, YEAR, "Example County Council") == target
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]
+    return openpyxl.load_workbook(target)
+
+
+def table_rows(sheet) -> list[tuple]:
+    """The rows of the sheet's one Excel table, header first."""
+    (table,) = sheet.tables.values()
+    return [tuple(c.value for c in row) for row in sheet[table.ref]]
+
+
+def sheet_titled(workbook, words: str):
+    for sheet in workbook.worksheets:
+        if words in str(sheet["A1"].value):
+            return sheet
+    raise AssertionError(f"no sheet titled {words!r}")
+
+
+def test_cover_contents_notes_then_one_sheet_per_table(workbook, sample_figures):
+    tables = [t for t in TABLES if t in set(sample_figures["table"].to_list())]
+    assert workbook.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    assert workbook.sheetnames[3:] == [f"Table_{i}" for i in range(1, len(tables) + 1)]
+    titles = [sheet["A1"].value for sheet in workbook.worksheets[3:]]
+    for i, (table, title) in enumerate(zip(tables, titles, strict=True), start=1):
+        assert title.startswith(f"Table {i}: {SHEETS[table].title}")
+    contents = [row[0] for row in table_rows(workbook["Contents"])[1:]]
+    assert contents == workbook.sheetnames[3:]
+
+
+def test_published_counts_are_numeric_cells(workbook):
+    quarters = table_rows(sheet_titled(workbook, "received, by quarter"))
+    assert quarters[0] == ("Year", "Procedure", "Quarter", "Number")
+    statutory = [r[3] for r in quarters if r[0] == "2016/17" and r[1] == "Statutory"]
+    assert statutory == [40, 23, 15, 13]
+    assert all(isinstance(n, int) for n in statutory)
+    feedback = table_rows(sheet_titled(workbook, "Feedback received"))
+    assert feedback[0] == ("Year", "Type of feedback", "Number")
+    feedback = {r[1]: r[2] for r in feedback[1:]}
+    assert feedback["Compliments"] == 195 and feedback["Statutory Stage 1"] == 91
+
+
+def test_percentages_are_numbers_with_a_unit_and_missing_values_use_the_shorthand(workbook):
+    outcomes = table_rows(sheet_titled(workbook, "Outcomes of Stage 1"))
+    assert outcomes[0][-1] == "Share of complaints\n(%)"
+    this_year = {r[2]: r for r in outcomes if r[0] == "2016/17" and r[1] == "Statutory"}
+    assert this_year["Partially Upheld"][3:] == (50, 54.9)
+    earlier = [r for r in outcomes if r[0] == "2013/14"]
+    assert earlier and all(r[3] == "[x]" and isinstance(r[4], (int, float)) for r in earlier)
+    notes = [row[1] for row in table_rows(workbook["Notes"])[1:]]
+    assert any(text.startswith("[x] means the value is not available") for text in notes)
+
+
+def test_no_merged_cells_and_no_formulas(workbook):
+    for sheet in workbook.worksheets:
+        assert not sheet.merged_cells.ranges, sheet.title
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+
+
+def test_text_from_the_data_never_becomes_a_formula(sample_figures, tmp_path):
+    hostile = sample_figures.with_columns(
+        pl.when(pl.col("category") == "Compliments")
+        .then(pl.lit('=HYPERLINK("http://example.invalid","x")'))
+        .otherwise(pl.col("category"))
+        .alias("category")
+    )
+    target = write_spreadsheet(hostile, tmp_path / "t.xlsx", YEAR, "Example County Council")
+    sheet = sheet_titled(openpyxl.load_workbook(target), "Feedback received")
+    cells = [c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+    assert len(cells) == 1
+    assert cells[0].data_type == "s" and cells[0].value.startswith("'=")
+    assert spreadsheet_text("-5 days") == "'-5 days" and spreadsheet_text(5) == 5
