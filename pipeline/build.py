@@ -37,6 +37,7 @@ CODE_GLOBS: tuple[str, ...] = (
     "report/*.docx",
     "report/typst/*",
     "report/filters/*.lua",
+    "vendor/datadocs/package-lock.json",
 )
 STEPS: tuple[str, ...] = ("validate", "figures", "report", "render")  # in manifest order
 

@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from pipeline import PROJECT_ROOT
+from pipeline.datadocs import make_offline
 from pipeline.errors import InputError, rows_text
 from pipeline.files import replace_folder
 from pipeline.load import EXTRACT_STEMS, ROW, Extracts, read_extracts
@@ -360,6 +361,7 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
         )
         results[key] = result
     context.build_data_docs(site_names=["validation"])
+    make_offline(docs_dir)  # local copies of the CDN assets, no tracking link
     return CheckpointResult(run_id=run_id, run_results=results, checkpoint_config=checkpoint)
 
 

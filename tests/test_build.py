@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline.build import leftovers
-from pipeline.cli import main
+from pipeline.build import BuildOptions, leftovers
+from pipeline.cli import build_parser, main
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,8 @@ def raw(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def built(raw, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "2016-17"
-    assert main(["build", "--raw", str(raw), "--out", str(out)]) == 0
+    command = ["build", "--raw", str(raw), "--out", str(out), "--to", "html,pdf,docx,xlsx"]
+    assert main(command) == 0
     return out
 
 
@@ -40,7 +41,14 @@ def manifest(out: Path) -> dict:
 
 
 def test_build_writes_report_figures_and_audit_trail(built):
-    for name in ("annual-report.html", "annual-report.pdf", "figures.csv", "figures.parquet"):
+    for name in (
+        "annual-report.html",
+        "annual-report.pdf",
+        "annual-report.docx",
+        "annual-report-tables.xlsx",
+        "figures.csv",
+        "figures.parquet",
+    ):
         assert (built / name).is_file(), name
     for step in ("validate", "figures", "annual-report"):
         assert (built / "notebooks" / f"{step}.ipynb").is_file(), step
@@ -75,12 +83,41 @@ def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):
     assert set(data["steps"]) == {"validate", "figures", "report", "render"}
     assert data["renderer"]["name"].startswith("quarto" if shutil.which("quarto") else "pandoc")
     assert data["parameters"]["year"] == "2016-17"
-    assert data["outputs"] == {"html": "annual-report.html", "pdf": "annual-report.pdf"}
+    assert data["outputs"] == {
+        "html": "annual-report.html",
+        "pdf": "annual-report.pdf",
+        "docx": "annual-report.docx",
+        "xlsx": "annual-report-tables.xlsx",
+    }
+
+
+def test_build_writes_the_spreadsheet_by_default():
+    args = build_parser().parse_args(["build"])
+    assert args.to == "html,pdf,xlsx"
+    assert BuildOptions("2016-17", Path("r"), Path("a"), Path("h"), Path("o")).formats == (
+        "html",
+        "pdf",
+        "xlsx",
+    )
+
+
+def test_every_relative_link_of_the_built_page_is_a_delivered_file(built):
+    from test_render import relative_targets
+
+    targets = relative_targets(built / "annual-report.html")
+    assert sorted(targets) == [
+        "annual-report-tables.xlsx",
+        "annual-report.docx",
+        "annual-report.pdf",
+        "figures.csv",
+    ]
+    assert all((built / t).is_file() for t in targets)
 
 
 def test_unchanged_rebuild_is_reused(built, raw, capsys):
     before = manifest(built)
-    assert main(["build", "--raw", str(raw), "--out", str(built)]) == 0
+    command = ["build", "--raw", str(raw), "--out", str(built), "--to", "html,pdf,docx,xlsx"]
+    assert main(command) == 0
     assert "reusing" in capsys.readouterr().out
     assert manifest(built) == before
 

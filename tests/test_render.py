@@ -259,15 +259,30 @@ def test_provenance_prefers_the_run_manifest(tmp_path):
     assert "| validate | 8.0 s |" in text
 
 
+needs_quarto = pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
+
+
+@pytest.mark.parametrize("inside", [True, False], ids=["inside-project", "outside-project"])
 @pytest.mark.quarto
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
-def test_quarto_render_writes_both_files():
-    out_dir = ROOT / "build" / "test-quarto"
-    result = fallback_render(out_dir)
+@pytest.mark.slow
+@needs_quarto
+def test_quarto_renders_wherever_the_output_goes(inside, tmp_path):
+    out_dir = ROOT / "build" / "test-quarto" if inside else tmp_path / "out"
+    result = fallback_render(out_dir, formats=("html", "pdf", "docx", "xlsx"))
     assert result.renderer.startswith("quarto ")
-    assert {p.name for p in result.outputs.values()} == {"annual-report.html", "annual-report.pdf"}
+    assert {p.name for p in result.outputs.values()} == {
+        "annual-report.html",
+        "annual-report.pdf",
+        "annual-report.docx",
+        "annual-report-tables.xlsx",
+    }
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "require.min.js" not in html and "jquery" not in html.lower()
+    assert "Other Formats" not in html and "-render." not in html  # format-links: false
+    assert ".report-downloads" in html  # report/report.css embedded through _quarto.yml
+    for target in relative_targets(result.outputs["html"]):
+        assert (out_dir / unquote(target)).is_file(), target
+    assert not list((ROOT / "build").glob("quarto-staging-*"))
 
 
 class LinkCollector(HTMLParser):
