@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from pipeline import render
+from pipeline.reference import load_reference
 from pipeline.render import RenderError, render_report
 
 ROOT = Path(__file__).parent.parent
@@ -149,6 +150,8 @@ def test_no_pdf_page_ends_with_a_heading(rendered):
         last_text = lines[-2] if len(lines) > 1 else ""  # the last line is the page number
         endings.append(last_text)
     assert [e for e in endings if e in headings] == []
+    labels = set(load_reference(REFERENCE).service_area_names)  # bold labels above tables
+    assert [e for e in endings if e in labels] == []
 
 
 @pytest.mark.slow
@@ -378,3 +381,65 @@ def test_reference_document_styles():
         e for e in table.element.findall(qn("w:tblStylePr")) if e.get(qn("w:type")) == "firstRow"
     ]
     assert len(first_row) == 1 and first_row[0].find(qn("w:rPr")).find(qn("w:b")) is not None
+
+
+def pipe_rows(prefix: str, count: int) -> str:
+    header = f"| {prefix} name | {prefix} value |\n|:---|---:|\n"
+    return header + "\n".join(f"| {prefix} row {i} | {i} |" for i in range(1, count + 1))
+
+
+@pytest.fixture(scope="module")
+def layout_pdf(tmp_path_factory) -> Path:
+    """A made-up document through the PDF templates: key messages, long and short tables."""
+    out_dir = tmp_path_factory.mktemp("layout")
+    filler = "\n\n".join(
+        f"Paragraph {i} of filler text that takes up room on the page. " * 4 for i in range(15)
+    )  # 14 to 17 paragraphs put the short table across a page break when it may break
+    markdown = (
+        "# Long table\n\n"
+        + pipe_rows("Long", 90)
+        + "\n\n# Short table\n\n"
+        + filler
+        + "\n\n"
+        + pipe_rows("Short", 12)
+        + "\n\n: Short table caption\n\n"
+        + "**A bold label**\n\n"
+        + pipe_rows("Labelled", 3)
+        + "\n"
+    )
+    meta = {
+        **render.DocumentInfo(
+            "A test report",
+            "Example County Council",
+            "2016-17",
+            PUBLISHED,
+            ("Complaints rose by **30%**.", "Compliments reached 195."),
+        ).metadata()
+    }
+    target = out_dir / "layout.pdf"
+    render.compile_pdf(render.pandoc_typst(markdown, out_dir, meta), out_dir, target)
+    return target
+
+
+def pages_text(pdf: Path) -> list[str]:
+    return [" ".join(pdf_text(pdf, p).split()) for p in range(1, pdf_pages(pdf) + 1)]
+
+
+@needs_pdftotext
+def test_cover_shows_key_messages_when_there_are_some(layout_pdf):
+    cover = pages_text(layout_pdf)[0]
+    assert cover.startswith("Example County Council A test report")
+    assert "Published 28 September 2017" in cover
+    assert "Key messages • Complaints rose by 30%. • Compliments reached 195." in cover
+
+
+@needs_pdftotext
+def test_long_tables_repeat_their_header_row_and_short_ones_stay_whole(layout_pdf):
+    pages = pages_text(layout_pdf)
+    long_pages = [p for p in pages if "Long row" in p]
+    assert len(long_pages) >= 2
+    assert all("Long name Long value" in p for p in long_pages)
+    (short,) = [p for p in pages if "Short row" in p]  # the whole short table on one page
+    assert "Short table caption" in short and "Short row 1 " in short and "Short row 12" in short
+    (label,) = [p for p in pages if "A bold label" in p]
+    assert "Labelled row 1" in label
