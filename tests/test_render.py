@@ -443,3 +443,24 @@ def test_long_tables_repeat_their_header_row_and_short_ones_stay_whole(layout_pd
     assert "Short table caption" in short and "Short row 1 " in short and "Short row 12" in short
     (label,) = [p for p in pages if "A bold label" in p]
     assert "Labelled row 1" in label
+
+
+def test_front_matter_round_trips_the_document_metadata(tmp_path):
+    info = render.DocumentInfo(
+        "A title: with a colon", "Example County Council", "2016-17", PUBLISHED, ("Rose by 30% -",)
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [render.front_matter_cell(info)]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(notebook, path)
+    assert render.document_metadata(path) == {
+        "title": "A title: with a colon",
+        "subtitle": "Example County Council",
+        "period": "1 April 2016 to 31 March 2017",
+        "date": "28 September 2017",
+        "lang": "en-GB",
+        "key-messages": ["Rose by 30% -"],
+    }
+    assert "include-in-header: vega-head.html" in notebook.cells[0].source
+    without = render.DocumentInfo("T", "C", "2016-17", PUBLISHED).metadata()
+    assert "key-messages" not in without
