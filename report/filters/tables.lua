@@ -24,6 +24,6 @@ end
 function Table(tbl)
   return pandoc.Div(
     { tbl },
-    pandoc.Attr("", { "table-scroll" }, { role = "group", tabindex = "0", ["aria-label"] = label(tbl) })
+    pandoc.Attr("", { "table-scroll" }, { { "role", "group" }, { "tabindex", "0" }, { "aria-label", label(tbl) } })
   )
 end
