@@ -372,8 +372,10 @@ def run_pandoc_with(
     """:func:`run_pandoc` in ``out_dir`` with the document metadata (a YAML file) and
     generated files: each ``(option, suffix, text)`` is written to a hidden file passed as
     ``--option=file`` (before ``args``), and removed afterwards."""
-    written = [hidden_file(out_dir, ".yaml", yaml.safe_dump(meta, allow_unicode=True))]
-    options = [f"--metadata-file={written[0]}"]
+    text_meta = {k: v for k, v in meta.items() if k != "lang"}
+    written = [hidden_file(out_dir, ".yaml", yaml.safe_dump(text_meta, allow_unicode=True))]
+    # the language as a plain string (a YAML file's values are read as Markdown text)
+    options = [f"--metadata-file={written[0]}", f"--metadata=lang={meta.get('lang', LANG)}"]
     for option, suffix, text in generated:
         written.append(hidden_file(out_dir, suffix, text))
         options.append(f"--{option}={written[-1]}")

@@ -53,7 +53,7 @@ def report(tmp_path_factory) -> dict:
     finally:
         patch.undo()
     done = subprocess.run(
-        ["node", "check_report.js", str(result.outputs["html"])],
+        ["node", "check_layout.js", str(result.outputs["html"])],
         cwd=BROWSER,
         capture_output=True,
         text=True,

@@ -7,13 +7,22 @@ if FORMAT ~= "docx" then
   return {}
 end
 
+-- The PNG goes into pandoc's media bag here: pandoc runs sandboxed (its writers read no
+-- file that is not named on the command line), so the Word writer takes it from there.
 local function chart_image(div)
-  local id = div.identifier:match("^vis%-(.+)$")
+  local id = div.identifier:match("^vis%-([%w%-_]+)$")
   if not id then
     return nil
   end
+  local path = "charts/" .. id .. ".png"
+  local file = io.open(path, "rb")
+  if not file then
+    error("chart image missing: " .. path)
+  end
+  pandoc.mediabag.insert(path, "image/png", file:read("a"))
+  file:close()
   local alt = div.attributes["aria-label"] or ""
-  local image = pandoc.Image({ pandoc.Str(alt) }, "charts/" .. id .. ".png", "", pandoc.Attr("", {}, { alt = alt }))
+  local image = pandoc.Image({ pandoc.Str(alt) }, path, "", pandoc.Attr("", {}, { alt = alt }))
   return pandoc.Plain({ image })
 end
 
