@@ -11,12 +11,15 @@ tables come from ``figures.csv`` (the data contract's tidy format), one sheet pe
 Text that came from the data (team, service-area and category names) is written as text,
 never as a formula: the workbook is opened with ``strings_to_formulas`` off, and
 :func:`pipeline.safe.spreadsheet_text` also puts an apostrophe before a leading ``=``,
-``+``, ``-`` or ``@`` (the guard for anyone who copies the cells elsewhere).
+``+``, ``-`` or ``@`` (the guard for anyone who copies the cells elsewhere). gptables
+reads ``[text](url)`` in a cell as a link and ``$$x$$`` as a note reference: an invisible
+word joiner (U+2060) inside those pairs keeps such data text as written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +33,8 @@ from pipeline.safe import spreadsheet_text
 from pipeline.years import display_year
 
 NOT_AVAILABLE = "[x]"
+WORD_JOINER = "\u2060"  # invisible, and no break: the text looks and wraps as written
+GPTABLES_MARKUP = re.compile(r"\](?=\()|\$(?=\$)")  # "[text](url)" links, "$$note$$" refs
 DIMENSION_TITLES: dict[str, str] = {
     "year": "Year",
     "procedure": "Procedure",
@@ -187,11 +192,24 @@ def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFr
     return rows.select(columns)
 
 
+def gptables_literal(value: object) -> object:
+    """Text that gptables writes as it is: a word joiner after ``]`` before ``(`` and between
+    two ``$`` keeps it from turning ``[text](url)`` into a link or ``$$x$$`` into a note."""
+    if isinstance(value, str):
+        return GPTABLES_MARKUP.sub(lambda m: m.group(0) + WORD_JOINER, value)
+    return value
+
+
+def cell_value(value: object) -> object:
+    """A data cell: never a formula (:func:`pipeline.safe.spreadsheet_text`), never markup."""
+    return gptables_literal(spreadsheet_text(value))
+
+
 def pandas_table(frame: pl.DataFrame) -> pd.DataFrame:
     """A pandas frame for gptables: text guarded, missing numbers as ``[x]``."""
     data = frame.to_pandas().astype(object)
     data = data.where(pd.notna(data), NOT_AVAILABLE)
-    return data.map(spreadsheet_text)
+    return data.map(cell_value)
 
 
 def has_missing(frame: pl.DataFrame) -> bool:

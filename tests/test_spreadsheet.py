@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT
 from pipeline.figures import TABLES, build_figures
-from pipeline.spreadsheet import SHEETS, spreadsheet_text, write_spreadsheet
+from pipeline.spreadsheet import SHEETS, WORD_JOINER, spreadsheet_text, write_spreadsheet
 
 YEAR = "2016-17"
 
@@ -100,3 +100,14 @@ def test_text_from_the_data_never_becomes_a_formula(sample_figures, tmp_path):
     assert len(cells) == 1
     assert cells[0].data_type == "s" and cells[0].value.startswith("'=")
     assert spreadsheet_text("-5 days") == "'-5 days" and spreadsheet_text(5) == 5
+
+
+def test_text_from_the_data_is_never_read_as_gptables_markup(sample_figures, tmp_path):
+    names = {"Compliments": "[click](https://example.invalid)", "Ombudsman": "$$shorthand$$"}
+    hostile = sample_figures.with_columns(pl.col("category").replace(names))
+    target = write_spreadsheet(hostile, tmp_path / "t.xlsx", YEAR, "Example County Council")
+    sheet = sheet_titled(openpyxl.load_workbook(target), "Feedback received")
+    shown = {str(c.value).replace(WORD_JOINER, "") for row in sheet.iter_rows() for c in row}
+    assert set(names.values()) <= shown
+    assert not any(c.hyperlink for row in sheet.iter_rows() for c in row)
+    assert not any("[note" in str(c.value) for row in sheet.iter_rows() for c in row)
