@@ -8,9 +8,13 @@ it (the council's own header when the reference file maps it, see pipeline/valid
 Council-dependent value sets and the reporting year's dates are suite parameters
 (`{"$PARAMETER": name}`) filled from the reference data at run time: `service_areas`,
 `teams`, `natures`, `remedies`, `duty_categories`, `outcomes`, `escalation_findings`,
-`lgo_statuses`, `lgo_findings`, `year_start`, `year_end`. The meanings of the codes reach
-the suites as columns added for validation (`complaints.outcome_kind`,
-`lgo.fault_finding`), so the suites hold the contract's kinds and never a council's names.
+`lgo_statuses`, `lgo_findings`, `complainant_types`, `year_start`, `year_end`.
+Optional columns (contract 1.1: `complaints.complainant_type`, `escalations.completed_date`)
+are checked only where they hold values: an absent column is read as empty, and
+`complainant_type` is not read at all when the reference lists no `complainant_types`.
+The meanings of the codes reach the suites as columns added for validation
+(`complaints.outcome_kind`, `lgo.fault_finding`), so the suites hold the contract's kinds
+and never a council's names.
 Procedures and stages are fixed by the regulations and written into the suites.
 """
 
@@ -110,6 +114,12 @@ def complaints() -> list:
         *service_and_team(f),
         in_set(f, "nature", param("natures"), "a nature of the reference data"),
         in_set(f, "outcome", param("outcomes"), "an outcome of the reference data"),
+        in_set(
+            f,
+            "complainant_type",
+            param("complainant_types"),
+            "a complainant type of the reference data",
+        ),
         not_before(f, "response_date", "received_date"),
         gx.expectations.ExpectColumnValuesToNotBeNull(
             column="response_date",
@@ -156,6 +166,7 @@ def escalations() -> list:
         *service_and_team(f),
         in_year(f, "commissioned_date"),
         not_before(f, "commissioned_date", "stage1_received_date"),
+        not_before(f, "completed_date", "commissioned_date"),
     ]
 
 

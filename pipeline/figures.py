@@ -1,8 +1,10 @@
-"""Every table of the annual report (contract section 2), as Polars expressions.
+"""Every table of the annual report (contract sections 2 and 4.3), as Polars expressions.
 
 ``compute_figures`` turns the year's loaded extracts, and the figures of earlier years
 kept in ``data/history/``, into one tidy table:
 ``table, year, procedure, service_area, team, category, quarter, n, pct``.
+The tables of contract 1.1 (Stage 2 time limits, who complained) exist only when the
+council records their inputs; ``stage1_response_days`` always exists.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import polars as pl
 from pipeline.errors import InputError
 from pipeline.files import atomic_write
 from pipeline.load import Extracts
-from pipeline.reference import PROCEDURES, Reference
-from pipeline.workdays import band_expr
+from pipeline.reference import NOT_RECORDED, PROCEDURES, Reference
+from pipeline.workdays import band_expr, median_half_up, response_days_expr, stage2_band_expr
 from pipeline.years import previous_year, year_start
 
 COLUMNS: tuple[str, ...] = (
@@ -61,6 +63,12 @@ HISTORY_TABLES: tuple[str, ...] = (
     "stage2_by_year",
     "stage2_progression",
     "duty_by_year",
+    # contract 1.1: compared with the previous year where history holds them
+    "stage1_response_days",
+    "stage1_by_complainant",
+    "stage1_by_child",
+    "stage2_timescale",
+    "stage2_within_timescale",
 )
 TABLES: tuple[str, ...] = (
     "feedback_total",
@@ -73,11 +81,16 @@ TABLES: tuple[str, ...] = (
     "stage1_outcome",
     "stage1_timescale",
     "stage1_within_timescale",
+    "stage1_response_days",
     "stage1_remedy",
+    "stage1_by_complainant",
+    "stage1_by_child",
     "stage2_by_year",
     "stage2_by_service",
     "stage2_by_team",
     "stage2_findings",
+    "stage2_timescale",
+    "stage2_within_timescale",
     "stage2_progression",
     "stage3_by_service",
     "stage3_prior_year",
@@ -275,6 +288,53 @@ def stage1_remedy(extracts: Extracts) -> pl.DataFrame:
     )
 
 
+def stage1_response_days(extracts: Extracts, reference: Reference) -> pl.DataFrame:
+    """Median working days from receipt to response of the answered Stage 1 cases.
+
+    One row per procedure with at least one response (contract 4.3).
+    """
+    answered = extracts.complaints.filter(pl.col("response_date").is_not_null())
+    return (
+        answered.with_columns(response_days_expr(reference).alias("days"))
+        .group_by("procedure")
+        .agg(median_half_up(pl.col("days")).alias("n"))
+        .with_columns(pl.lit("Median").alias("category"))
+    )
+
+
+def records_complainants(extracts: Extracts, reference: Reference) -> bool:
+    """Whether who complained is recorded: types listed and the column present (4.1)."""
+    return bool(reference.complainant_types) and extracts.has_column(
+        "complaints", "complainant_type"
+    )
+
+
+def stage1_by_complainant(extracts: Extracts) -> pl.DataFrame:
+    """Stage 1 cases by who complained (an empty cell is ``Not Recorded``)."""
+    category = pl.col("complainant_type").fill_null(NOT_RECORDED).alias("category")
+    counts = count_by(extracts.complaints.with_columns(category), "procedure", "category")
+    return with_share(counts, ["procedure"])
+
+
+def stage1_by_child(extracts: Extracts, reference: Reference) -> pl.DataFrame:
+    """Stage 1 cases made by a child or young person (types with ``child: true``)."""
+    child = pl.col("complainant_type").is_in(reference.child_complainant_types)
+    counts = extracts.complaints.group_by("procedure").agg(
+        child.sum().cast(pl.Int64).alias("n"), pl.len().alias("total")
+    )
+    return _per_procedure_share(counts, PROCEDURES)
+
+
+def _per_procedure_share(counts: pl.DataFrame, procedures: Sequence[str]) -> pl.DataFrame:
+    """One row per procedure (zero when it has no rows): ``n`` and its share of ``total``."""
+    grid = pl.DataFrame({"procedure": list(procedures)}, schema={"procedure": pl.String})
+    return (
+        grid.join(counts, on="procedure", how="left")
+        .with_columns(pl.col("n", "total").fill_null(0))
+        .select("procedure", "n", percent_of(pl.col("total")).alias("pct"))
+    )
+
+
 def stage2_by_year(extracts: Extracts) -> pl.DataFrame:
     """Stage 2 escalations per procedure."""
     counts = count_by(escalations_at(extracts, 2), "procedure")
@@ -298,6 +358,44 @@ def stage2_findings(extracts: Extracts) -> pl.DataFrame:
     points = extracts.findings.join(stage2, on="escalation_ref", how="inner")
     counts = count_by(points, "procedure", "finding")
     return with_share(counts, ["procedure"]).rename({"finding": "category"})
+
+
+def stage2_timed_procedures(extracts: Extracts, reference: Reference) -> list[str]:
+    """Procedures whose Stage 2 time limits are recorded (contract 4.2): the reference
+    sets ``timescales.<procedure>_stage2`` and the escalations have ``completed_date``."""
+    if not extracts.has_column("escalations", "completed_date"):
+        return []
+    return [p for p in PROCEDURES if p in reference.stage2_timescales]
+
+
+def with_stage2_bands(
+    extracts: Extracts, reference: Reference, year: str, procedures: Sequence[str]
+) -> pl.DataFrame:
+    """Stage 2 escalations of the given procedures with their band (contract 4.2)."""
+    stage2 = escalations_at(extracts, 2)
+    frames = [
+        stage2.filter(pl.col("procedure") == p).with_columns(
+            stage2_band_expr(p, reference, year).alias("band")
+        )
+        for p in procedures
+    ]
+    none = stage2.head(0).with_columns(pl.lit(None, pl.String).alias("band"))
+    return pl.concat([none, *frames])  # the empty frame keeps the schema when none is given
+
+
+def stage2_timescale(banded: pl.DataFrame) -> pl.DataFrame:
+    """Stage 2 escalations by timescale band."""
+    counts = count_by(banded, "procedure", "band")
+    return with_share(counts, ["procedure"]).rename({"band": "category"})
+
+
+def stage2_within_timescale(banded: pl.DataFrame, procedures: Sequence[str]) -> pl.DataFrame:
+    """Stage 2 escalations completed within the last limit, as a share of the procedure's."""
+    counts = banded.group_by("procedure").agg(
+        pl.col("band").str.starts_with("Within ").sum().cast(pl.Int64).alias("n"),
+        pl.len().alias("total"),
+    )
+    return _per_procedure_share(counts, procedures)
 
 
 def stage2_progression(extracts: Extracts) -> pl.DataFrame:
@@ -391,6 +489,7 @@ CODE_LIST_TABLES: dict[str, str] = {
     "stage2_findings": "escalation_findings",
     "lgo_by_finding": "lgo_findings",
     "lgo_by_team": "lgo_findings",
+    "stage1_by_complainant": "complainant_types",
 }
 
 
@@ -425,6 +524,7 @@ def history_in_todays_names(history: pl.DataFrame, reference: Reference) -> pl.D
 def category_orders(reference: Reference) -> dict[str, Sequence[str]]:
     """Preferred category order of each table that has categories."""
     bands = [*reference.bands("statutory"), *reference.bands("corporate")]
+    stage2_bands = [b for p in PROCEDURES for b in reference.stage2_bands(p)]
     return {
         "feedback_total": FEEDBACK_CATEGORIES,
         "duty_by_category": reference.duty_categories,
@@ -433,7 +533,9 @@ def category_orders(reference: Reference) -> dict[str, Sequence[str]]:
         "stage1_outcome": reference.outcome_names,
         "stage1_timescale": list(dict.fromkeys(bands)),
         "stage1_remedy": reference.remedies,
+        "stage1_by_complainant": [*reference.complainant_type_names, NOT_RECORDED],
         "stage2_findings": reference.escalation_finding_names,
+        "stage2_timescale": list(dict.fromkeys(stage2_bands)),
         "lgo_by_finding": reference.lgo_finding_names,
         "lgo_by_team": reference.lgo_finding_names,
         "year_on_year": YEAR_ON_YEAR_CATEGORIES,
@@ -464,6 +566,20 @@ def sort_figures(figures: pl.DataFrame, reference: Reference) -> pl.DataFrame:
     )
 
 
+def optional_tables(extracts: Extracts, reference: Reference, year: str) -> dict:
+    """The tables of contract 1.1 whose inputs the council records (none without them)."""
+    tables: dict[str, pl.DataFrame] = {}
+    if records_complainants(extracts, reference):
+        tables["stage1_by_complainant"] = stage1_by_complainant(extracts)
+        tables["stage1_by_child"] = stage1_by_child(extracts, reference)
+    timed = stage2_timed_procedures(extracts, reference)
+    if timed:
+        banded = with_stage2_bands(extracts, reference, year, timed)
+        tables["stage2_timescale"] = stage2_timescale(banded)
+        tables["stage2_within_timescale"] = stage2_within_timescale(banded, timed)
+    return tables
+
+
 def compute_figures(
     extracts: Extracts,
     reference: Reference,
@@ -485,6 +601,7 @@ def compute_figures(
         "stage1_outcome": stage1_outcome(extracts),
         "stage1_timescale": stage1_timescale(banded),
         "stage1_within_timescale": stage1_within_timescale(banded, reference),
+        "stage1_response_days": stage1_response_days(extracts, reference),
         "stage1_remedy": stage1_remedy(extracts),
         "stage2_by_year": stage2_by_year(extracts),
         "stage2_by_service": stage2_by_service(extracts),
@@ -497,6 +614,7 @@ def compute_figures(
         "lgo_by_team": lgo_by_team(extracts),
         "lgo_fault_found": lgo_fault_found(extracts, reference),
         "compliments_by_service": compliments_by_service(extracts),
+        **optional_tables(extracts, reference, year),
     }
     current = pl.concat([tidy(frame, name, year) for name, frame in tables.items()])
     current = pl.concat([current, tidy(year_on_year(current, history, year), "year_on_year", year)])

@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -70,7 +70,9 @@ SPECS: dict[str, ExtractSpec] = {
             "nature": "text",
             "outcome": "text",
             "response_date": "date",
-        }
+            "complainant_type": "text",
+        },
+        optional=("complainant_type",),
     ),
     "remedies": ExtractSpec({"case_ref": "text", "remedy": "text"}),
     "escalations": ExtractSpec(
@@ -144,6 +146,8 @@ class Extracts:
     unreadable: tuple[str, ...] = ()
     # things worth knowing about the files that are not problems (a semicolon separator)
     notes: list[str] = field(default_factory=list)
+    # stem -> the optional columns its file has (an absent one is read as empty)
+    optional_found: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Stem -> frame, in contract order."""
@@ -152,6 +156,13 @@ class Extracts:
     def label(self, stem: str, column: str) -> str:
         """A column as messages name it: ``Date Received (received_date)`` when mapped."""
         return self.labels.get(stem, {}).get(column, column)
+
+    def has_column(self, stem: str, column: str) -> bool:
+        """Whether the extract has the column: always for a required one; for an optional
+        one (``escalations.completed_date``...), whether its file has that header."""
+        if column not in SPECS[stem].optional:
+            return column in SPECS[stem].columns
+        return column in self.optional_found.get(stem, ())
 
 
 def find_extract(raw_dir: Path, stem: str) -> Path | None:
@@ -564,6 +575,14 @@ def _canonical(column: str, spellings: Mapping[str, str]) -> pl.Expr:
     return lowered.replace_strict(spellings, default=pl.col(column), return_dtype=pl.String)
 
 
+def ignored_columns(stem: str, reference: Reference) -> tuple[str, ...]:
+    """Optional columns read as extra columns because the reference does not ask for them:
+    ``complainant_type`` without ``complainant_types`` (contract 4.1)."""
+    if stem == "complaints" and not reference.complainant_types:
+        return ("complainant_type",)
+    return ()
+
+
 def _vocabularies(stem: str, reference: Reference) -> dict[str, dict[str, str]]:
     def spell(values) -> dict[str, str]:
         return {v.lower(): v for v in values}
@@ -574,6 +593,7 @@ def _vocabularies(stem: str, reference: Reference) -> dict[str, dict[str, str]]:
             **common,
             "nature": spell(reference.natures),
             "outcome": reference.spellings("outcomes"),
+            "complainant_type": reference.spellings("complainant_types"),
         },
         "remedies": {"remedy": spell(reference.remedies)},
         "escalations": common,
@@ -618,12 +638,14 @@ def read_extract(
 @dataclass
 class ExtractRead:
     """One extract as read: the typed frame, how messages name its mapped columns, the
-    cells that could not be read (left empty in the frame) and notes about the file."""
+    cells that could not be read (left empty in the frame), notes about the file and the
+    optional columns it has."""
 
     frame: pl.DataFrame
     labels: dict[str, str]
     problems: list[InputError]
     notes: list[str]
+    found: tuple[str, ...] = ()  # the optional columns the file has
 
 
 def _read_extract(
@@ -639,13 +661,15 @@ def _read_extract(
     spec = SPECS[stem]
     file = str(path)
     mapping = reference.columns.get(stem, {})
-    skip = () if free_text else FREE_TEXT_COLUMNS.get(stem, ())
+    ignored = ignored_columns(stem, reference)
+    skip = (() if free_text else FREE_TEXT_COLUMNS.get(stem, ())) + ignored
     skip_headers = tuple(reference.header_of(stem, c).lower() for c in skip)
     reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
     raw = reader(path, skip_headers)
     headers, notes, frame = raw.headers, raw.notes, raw.frame
     del raw  # hold the file's text columns no longer than the frame below does
-    repeated = repeated_columns(headers, spec, mapping, file)
+    read = {c: kind for c, kind in spec.columns.items() if c not in ignored}
+    repeated = repeated_columns(headers, replace(spec, columns=read), mapping, file)
     if repeated:
         raise InputError.collected(repeated, file)
     frame, labels = _contract_header(frame, mapping)
@@ -653,6 +677,7 @@ def _read_extract(
     problems = _check_columns(frame, spec, file, skip, mapping)
     if problems:
         raise InputError.collected(problems, file)
+    found = tuple(c for c in spec.optional if c in frame.columns)
     frame = _trimmed(frame, spec)
     if stem in HEADER_ONLY_NOT_ALLOWED and frame.is_empty():
         raise InputError(file, "the file has a header but no data rows")
@@ -666,7 +691,7 @@ def _read_extract(
     frame, problems = _check_parsed(frame, spec, file, labels)
     schema = {ROW: pl.UInt32(), **{c: POLARS_TYPES[k] for c, k in spec.columns.items()}}
     frame = frame.select(pl.col(c).cast(t) for c, t in schema.items())
-    return ExtractRead(frame, labels, problems, notes)
+    return ExtractRead(frame, labels, problems, notes, found)
 
 
 def empty_extract(stem: str) -> pl.DataFrame:
@@ -692,6 +717,7 @@ def read_extracts(
     frames: dict[str, pl.DataFrame] = {}
     files: dict[str, Path | None] = {}
     labels: dict[str, dict[str, str]] = {}
+    found: dict[str, tuple[str, ...]] = {}
     problems: list[InputError] = []
     notes: list[str] = []
     unreadable: list[str] = []
@@ -712,11 +738,16 @@ def read_extracts(
             problems.extend(error.problems or [error])
             unreadable.append(stem)
             continue
-        frames[stem], labels[stem] = read.frame, read.labels
+        frames[stem], labels[stem], found[stem] = read.frame, read.labels, read.found
         problems.extend(read.problems)
         notes.extend(read.notes)
     extracts = Extracts(
-        **frames, files=files, labels=labels, unreadable=tuple(unreadable), notes=notes
+        **frames,
+        files=files,
+        labels=labels,
+        unreadable=tuple(unreadable),
+        notes=notes,
+        optional_found=found,
     )
     return extracts, problems
 

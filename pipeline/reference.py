@@ -1,5 +1,6 @@
 """The authority file: service areas and teams, code lists and their meanings, column
-names, timescales. Keys a council leaves out mean the data contract's defaults."""
+names, timescales. Keys a council leaves out mean the data contract's defaults (or, for
+the optional inputs of contract 1.1, that the council does not record them)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,21 @@ class LgoFinding(Code):
     fault: bool = False
 
 
+@dataclass(frozen=True)
+class ComplainantType(Code):
+    """Who made a complaint (contract 1.1); ``child``: a child or young person, or an
+    advocate speaking for one."""
+
+    child: bool = False
+
+
+# Band of a Stage 2 escalation still open and not over the last limit on 31 March
+# (contract 4.2): a fixed name, whatever the council calls its ongoing outcomes.
+STAGE2_ONGOING = "Remains Ongoing"
+# Stage 1 cases whose complainant_type cell is empty (contract 4.1).
+NOT_RECORDED = "Not Recorded"
+
+
 # ---------------------------------------------------------------- the defaults
 # The code lists of the data contract (1.2) with their meanings (3.2), used when the
 # reference file does not list its own. This is the one place the names are written.
@@ -79,11 +95,13 @@ DEFAULT_LGO_FINDINGS: tuple[LgoFinding, ...] = (
     LgoFinding("Maladministration No Injustice", fault=True),
 )
 # Optional code lists of the reference file: key -> (entry type, default list).
+# An empty default means "not recorded": the column is not checked or counted.
 CODE_LISTS: dict[str, tuple[type[Code], tuple[Code, ...]]] = {
     "outcomes": (Outcome, DEFAULT_OUTCOMES),
     "escalation_findings": (Code, DEFAULT_ESCALATION_FINDINGS),
     "lgo_statuses": (Code, DEFAULT_LGO_STATUSES),
     "lgo_findings": (LgoFinding, DEFAULT_LGO_FINDINGS),
+    "complainant_types": (ComplainantType, ()),
 }
 
 
@@ -122,9 +140,12 @@ class Reference:
     escalation_findings: tuple[Code, ...] = DEFAULT_ESCALATION_FINDINGS
     lgo_statuses: tuple[Code, ...] = DEFAULT_LGO_STATUSES
     lgo_findings: tuple[LgoFinding, ...] = DEFAULT_LGO_FINDINGS
+    complainant_types: tuple[ComplainantType, ...] = ()
     # extract -> contract column -> the extract's own header (contract 1.2, section 5.1)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     publication_allow: tuple[str, ...] = ()  # wording that is not personal data
+    # procedure -> Stage 2 working-day limits (contract 1.1, timescales.<procedure>_stage2)
+    stage2_timescales: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def service_area_names(self) -> list[str]:
@@ -178,6 +199,17 @@ class Reference:
         labels.append(f"Over {limits[-1]} Working Days")
         return [*labels, *self.outcomes_of("ongoing"), *self.outcomes_of("closed")]
 
+    def stage2_bands(self, procedure: str) -> list[str]:
+        """Stage 2 timescale bands of a procedure, in report order (contract 4.2).
+
+        Empty when the reference sets no Stage 2 limits for the procedure.
+        """
+        limits = self.stage2_timescales.get(procedure)
+        if not limits:
+            return []
+        labels = [f"Within {limit} Working Days" for limit in limits]
+        return [*labels, f"Over {limits[-1]} Working Days", STAGE2_ONGOING]
+
     # ------------------------------------------------------------ code lists
 
     def names(self, code_list: str) -> list[str]:
@@ -230,6 +262,16 @@ class Reference:
     def fault_findings(self) -> list[str]:
         """Ombudsman findings that count as fault found."""
         return [f.name for f in self.lgo_findings if f.fault]
+
+    @property
+    def complainant_type_names(self) -> list[str]:
+        """Who complained, in report order (empty: the council does not record it)."""
+        return self.names("complainant_types")
+
+    @property
+    def child_complainant_types(self) -> list[str]:
+        """Complainant types that count as a child or young person (``child: true``)."""
+        return [t.name for t in self.complainant_types if t.child]
 
     # ------------------------------------------------------------ column names
 
@@ -382,21 +424,42 @@ def _service_area(entry: dict, file: str) -> ServiceArea:
     return ServiceArea(str(entry["name"]).strip(), teams, aliases)
 
 
+def _limits(raw: dict, key: str, file: str) -> tuple[int, ...]:
+    """One list of working-day limits: increasing positive whole numbers."""
+    limits = raw.get(key)
+    if (
+        not isinstance(limits, list)
+        or not limits
+        or not all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in limits)
+        or sorted(set(limits)) != limits
+    ):
+        raise InputError(
+            file, f"timescales.{key} must be increasing positive whole numbers", value=limits
+        )
+    return tuple(limits)
+
+
 def _timescales(raw: dict, file: str) -> dict[str, tuple[int, ...]]:
-    result: dict[str, tuple[int, ...]] = {}
-    for procedure in PROCEDURES:
-        limits = raw.get(procedure)
-        if (
-            not isinstance(limits, list)
-            or not limits
-            or not all(isinstance(x, int) and x > 0 for x in limits)
-            or sorted(limits) != limits
-        ):
-            raise InputError(
-                file, f"timescales.{procedure} must be increasing positive whole numbers"
-            )
-        result[procedure] = tuple(limits)
-    return result
+    """Stage 1 limits per procedure (required)."""
+    return {procedure: _limits(raw, procedure, file) for procedure in PROCEDURES}
+
+
+def _stage2_timescales(raw: dict, file: str) -> dict[str, tuple[int, ...]]:
+    """Stage 2 limits per procedure, from the optional ``<procedure>_stage2`` keys.
+
+    Any other key under ``timescales`` is an error, so that a misspelt key is not
+    silently read as "Stage 2 limits not set".
+    """
+    stage2_keys = {f"{procedure}_stage2": procedure for procedure in PROCEDURES}
+    unknown = [k for k in raw if k not in PROCEDURES and k not in stage2_keys]
+    if unknown:
+        known = ", ".join([*PROCEDURES, *stage2_keys])
+        raise InputError(file, f"timescales: unknown key '{unknown[0]}' (the keys are {known})")
+    return {
+        procedure: _limits(raw, key, file)
+        for key, procedure in stage2_keys.items()
+        if raw.get(key) is not None
+    }
 
 
 def _closures(raw: list, file: str) -> tuple[date, ...]:
@@ -437,6 +500,9 @@ def load_reference(path: str | Path) -> Reference:
     if missing:
         raise InputError(file, f"missing keys: {', '.join(missing)}")
     working_days = raw.get("working_days") or {}
+    timescales = raw.get("timescales") or {}
+    if not isinstance(timescales, dict):
+        raise InputError(file, "timescales must map procedures to lists of working-day limits")
     return Reference(
         authority=str(raw["authority"]).strip(),
         service_areas=tuple(_service_area(a, file) for a in raw["service_areas"]),
@@ -445,8 +511,9 @@ def load_reference(path: str | Path) -> Reference:
         duty_categories=_names(raw.get("duty_categories") or [], file, "duty_categories"),
         bank_holiday_subdivision=str(working_days.get("bank_holidays", "ENG")),
         closures=_closures(working_days.get("closures"), file),
-        timescales=_timescales(raw.get("timescales") or {}, file),
+        timescales=_timescales(timescales, file),
         **{key: _code_list(raw, file, key) for key in CODE_LISTS},
         columns=_columns(raw.get("columns"), file),
         publication_allow=_publication_allow(raw.get("publication"), file),
+        stage2_timescales=_stage2_timescales(timescales, file),
     )

@@ -156,6 +156,22 @@ STATUTORY_BANDS = {"Within 10": (18, 2, 10), "Within 20": (34, 11, 20), "Over 20
 CORPORATE_BANDS = {"Within 15": (83, 2, 15), "Over 15": (43, 16, 34)}
 STATUTORY_EXPLANATIONS = 73
 CORPORATE_EXPLANATIONS = 84
+# Who complained (contract 1.1), our own choice: counts per procedure ("" = not recorded),
+# dealt to the cases by a random generator of their own, so that the other columns stay
+# as they were before the column was added. A few cells use other spellings.
+COMPLAINANT_COUNTS = {
+    "statutory": {"Young Person": 12, "Advocate": 8, "Parent": 55, "Carer": 7, "Other": 6, "": 3},
+    "corporate": {
+        "Young Person": 5,
+        "Advocate": 2,
+        "Parent": 101,
+        "Carer": 9,
+        "Other": 11,
+        "": 4,
+    },
+}
+COMPLAINANT_SPELLINGS = {"Young Person": ("Child", 3), "Advocate": ("advocate", 1)}
+COMPLAINANT_SEED = f"{SAMPLE_SEED}-complainant-type"
 
 # Escalations: (ref, procedure, stage, service area as spelt, team, link, points).
 # link: "year" = one of this year's Stage 1 cases of the team; "prior" = a 2015/16 case;
@@ -181,6 +197,25 @@ ESCALATIONS = [
     ("CS2-16-004", "corporate", 2, SS, "Local Support Teams", "year", 6),
     ("CS2-16-005", "corporate", 2, SS, "Specialist Safeguarding Units", "year", 9),
 ]
+# Working days from commissioning to the council's response at Stage 2 (contract 4.2),
+# our own choice: statutory 3 within 25, 5 within 65, 1 over 65; corporate 3 within the
+# council's 25 days, 2 over. Stage 3 panels keep a drawn number of calendar days.
+STAGE2_COMPLETION_DAYS = {
+    "S2-16-001": 24,
+    "S2-16-002": 70,
+    "S2-16-003": 48,
+    "S2-16-004": 25,
+    "S2-16-005": 52,
+    "S2-16-006": 38,
+    "S2-16-007": 61,
+    "S2-16-008": 23,
+    "S2-16-009": 44,
+    "CS2-16-001": 21,
+    "CS2-16-002": 34,
+    "CS2-16-003": 25,
+    "CS2-16-004": 40,
+    "CS2-16-005": 19,
+}
 STAGE2_FINDINGS = {
     "statutory": {"Upheld": 33, "Not Upheld": 29, "Partially Upheld": 8, "No Finding": 3},
     "corporate": {"Upheld": 11, "Not Upheld": 30, "Partially Upheld": 5},
@@ -543,15 +578,17 @@ def _write_frames(
 ) -> list[Path]:
     """Write each frame as <stem>.csv in a temp folder next to out_dir, then move into place.
 
-    Headers are the reference's own names for the columns it maps (``columns``).
+    Headers are the reference's own names for the columns it maps (``columns``). An
+    optional column is written only when the frame has it.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".synth-", dir=out_dir))
     try:
         for stem in STEMS:
-            headers = {c: reference.header_of(stem, c) for c in COLUMNS[stem]}
-            frames[stem].select(COLUMNS[stem]).rename(headers).write_csv(
+            columns = [c for c in COLUMNS[stem] if c in frames[stem].columns]
+            headers = {c: reference.header_of(stem, c) for c in columns}
+            frames[stem].select(columns).rename(headers).write_csv(
                 staging / f"{stem}.csv", date_format="%Y-%m-%d"
             )
         paths = []
@@ -676,6 +713,21 @@ def _sample_complaints(
     return sorted(statutory + corporate, key=lambda c: c["case_ref"])
 
 
+def _sample_complainant_types(complaints: list[dict]) -> None:
+    """Give each case a complainant type as counted in COMPLAINANT_COUNTS (own generator)."""
+    rng = random.Random(COMPLAINANT_SEED)
+    for procedure, counts in COMPLAINANT_COUNTS.items():
+        cases = [c for c in complaints if c["procedure"] == procedure]
+        types = [t for t, k in counts.items() for _ in range(k)]
+        rng.shuffle(types)
+        for case, kind in zip(cases, types, strict=True):
+            case["complainant_type"] = kind or None
+        for name, (spelling, times) in COMPLAINANT_SPELLINGS.items():
+            named = [c for c in cases if c["complainant_type"] == name]
+            for case in rng.sample(named, times):
+                case["complainant_type"] = spelling
+
+
 REMEDY_CHANCES = {
     "Upheld": {"Apology": 0.9, "Action Taken": 0.6, "Financial Redress": 0.1},
     "Partially Upheld": {"Apology": 0.5, "Action Taken": 0.3, "Meeting Arranged": 0.1},
@@ -747,7 +799,12 @@ def _sample_escalations(
             case_ref, stage1 = earlier["case_ref"], earlier["stage1_received_date"]
             commissioned = earlier["completed_date"] + timedelta(days=rng.randint(20, 40))
         commissioned = _next_weekday(min(commissioned, year.end - timedelta(days=3)), closed)
+        # drawn for every row, so that the dates drawn after it stay as they were
         completed = _next_weekday(commissioned + timedelta(days=rng.randint(45, 95)), closed)
+        if ref in STAGE2_COMPLETION_DAYS:
+            start = np.array([commissioned], dtype="datetime64[D]")
+            days = np.array([STAGE2_COMPLETION_DAYS[ref]])
+            completed = add_working_days(start, days, closed)[0].item()
         rows[ref] = {
             "escalation_ref": ref,
             "case_ref": case_ref,
@@ -866,6 +923,10 @@ def _check_sample_codes(reference: Reference) -> None:
             raise ValueError(f"the sample needs the default {code_list}; missing {unknown}")
     if reference.outcome_kinds[ONGOING_OUTCOME] != "ongoing":
         raise ValueError(f"the sample needs {ONGOING_OUTCOME!r} to be an ongoing outcome")
+    types = {t for counts in COMPLAINANT_COUNTS.values() for t in counts if t}
+    unknown = sorted(types - set(reference.complainant_type_names))
+    if reference.complainant_types and unknown:
+        raise ValueError(f"the sample needs these complainant types in the reference: {unknown}")
 
 
 def sample_frames(reference: Reference, year: Year) -> dict[str, pl.DataFrame]:
@@ -874,6 +935,7 @@ def sample_frames(reference: Reference, year: Year) -> dict[str, pl.DataFrame]:
     rng = random.Random(SAMPLE_SEED)
     closed = non_working_days(reference, year)
     complaints = _sample_complaints(reference, year, closed, rng)
+    _sample_complainant_types(complaints)
     recommendations = [
         {"escalation_ref": r, "action": a, "publish": p} for r, a, p in RECOMMENDATIONS
     ]
@@ -953,7 +1015,7 @@ def _random_complaints(
     statutory = gen.random(cases) < 0.4
     pair = gen.integers(0, len(pairs), cases)
     prefix = np.where(statutory, f"ST1-{year.tag}-", f"CO1-{year.tag}-")
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
             "case_ref": pl.Series(prefix) + _refs("", cases),
             "procedure": pl.Series(np.where(statutory, "statutory", "corporate")),
@@ -972,6 +1034,17 @@ def _random_complaints(
         .otherwise(pl.col("response_date"))
         .alias("response_date")
     )
+    types = reference.complainant_type_names
+    if not types:
+        return frame
+    # one case in twenty has no type recorded
+    chosen = _pick([*types, None], gen.choice(len(types) + 1, cases, p=_type_shares(types)))
+    return frame.with_columns(chosen.alias("complainant_type"))
+
+
+def _type_shares(types: list[str]) -> np.ndarray:
+    """Probabilities of the complainant types, then of "not recorded" (5%)."""
+    return np.array([*([0.95 / len(types)] * len(types)), 0.05])
 
 
 def _random_remedies(

@@ -1,4 +1,5 @@
-"""Working days (contract 3.1) and Stage 1 timescale bands (contract 3.2, 5.2)."""
+"""Working days (contract 3.1), Stage 1 timescale bands (contract 3.2, 5.2) and Stage 2
+timescale bands (contract 4.2)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import lru_cache
 import holidays
 import polars as pl
 
-from pipeline.reference import Reference
+from pipeline.reference import STAGE2_ONGOING, Reference
 from pipeline.years import year_end
 
 ONE_DAY = timedelta(days=1)
@@ -69,3 +70,32 @@ def band_expr(
     for limit in limits:
         band = band.when(~ongoing & (days <= limit)).then(pl.lit(f"Within {limit} Working Days"))
     return band.otherwise(pl.lit(f"Over {last} Working Days"))
+
+
+def stage2_band_expr(procedure: str, reference: Reference, year: str) -> pl.Expr:
+    """The Stage 2 timescale band of each escalation of one procedure (contract 4.2).
+
+    Completed escalations are banded by the working days from ``commissioned_date`` to
+    ``completed_date`` (which may fall after 31 March); open ones by their age on
+    31 March: over the last limit the ``Over`` band, else ``Remains Ongoing``.
+    """
+    limits = reference.stage2_timescales[procedure]
+    last = limits[-1]
+    open_ = pl.col("completed_date").is_null()
+    until = pl.coalesce(pl.col("completed_date"), pl.lit(year_end(year)))
+    days = working_days_expr(pl.col("commissioned_date"), until, reference)
+    band = pl.when(open_ & (days <= last)).then(pl.lit(STAGE2_ONGOING))
+    for limit in limits:
+        band = band.when(~open_ & (days <= limit)).then(pl.lit(f"Within {limit} Working Days"))
+    return band.otherwise(pl.lit(f"Over {last} Working Days"))
+
+
+def response_days_expr(reference: Reference, received: str = "received_date") -> pl.Expr:
+    """Working days from receipt to response of each Stage 1 case (null when unanswered)."""
+    return working_days_expr(pl.col(received), pl.col("response_date"), reference)
+
+
+def median_half_up(days: pl.Expr) -> pl.Expr:
+    """The median of whole numbers as a whole number (contract 4.3): with an even count,
+    the mean of the two middle values rounded half up (15.5 -> 16)."""
+    return (days.median() + 0.5).floor().cast(pl.Int64)

@@ -250,9 +250,178 @@ def test_history_rows_carried_for_comparison_tables_only(figures):
         "stage1_outcome",
         "stage2_by_year",
         "duty_by_year",
+        # contract 1.1 tables kept by `archive` (tests/fixtures/mini/history/2015-16.csv)
+        "stage1_by_complainant",
+        "stage1_by_child",
+        "stage1_response_days",
+        "stage2_within_timescale",
     }
     assert rows(figures, "duty_by_year", year="2014-15")["n"].to_list() == [10]
     assert rows(figures, "stage1_outcome", year="2015-16")["pct"].to_list() == [40.0]
+
+
+# ---------------------------------------------------------------- contract 1.1 (section 4)
+
+
+def test_stage1_by_complainant_with_aliases_and_not_recorded(figures):
+    # S1 Young Person, S2 "child" (an alias, any case), S3 and S6 Parent, S4 " Advocate "
+    # (trimmed), S5 empty, S7 "CARER"; C1 Parent, C2 Other, C3 empty.
+    assert counts(figures, "stage1_by_complainant", procedure="statutory") == {
+        "Young Person": 2,
+        "Advocate": 1,
+        "Parent": 2,
+        "Carer": 1,
+        "Not Recorded": 1,
+    }
+    assert pcts(figures, "stage1_by_complainant", procedure="statutory") == {
+        "Young Person": 28.571,
+        "Advocate": 14.286,
+        "Parent": 28.571,
+        "Carer": 14.286,
+        "Not Recorded": 14.286,
+    }
+    assert counts(figures, "stage1_by_complainant", procedure="corporate") == {
+        "Parent": 1,
+        "Other": 1,
+        "Not Recorded": 1,
+    }
+
+
+def test_stage1_by_child_keeps_a_zero_row(figures):
+    # Young Person and Advocate are `child: true`: S1, S2 and S4 of 7; no corporate case.
+    assert counts(figures, "stage1_by_child", key="procedure") == {"statutory": 3, "corporate": 0}
+    assert pcts(figures, "stage1_by_child", key="procedure") == {
+        "statutory": 42.857,
+        "corporate": 0.0,
+    }
+
+
+def test_stage1_response_days_median_of_an_even_count_rounds_half_up(figures):
+    # Statutory answered: S1 10, S2 11, S3 20, S4 21 working days: (11 + 20) / 2 = 15.5 -> 16.
+    # Corporate answered: C1 15, C2 16: 15.5 -> 16. Unanswered cases are left out.
+    frame = rows(figures, "stage1_response_days")
+    assert frame.select("procedure", "category", "n", "pct").rows() == [
+        ("statutory", "Median", 16, None),
+        ("corporate", "Median", 16, None),
+    ]
+
+
+def test_stage2_timescale_bands(figures):
+    # E1: 1 June to 6 July 2016 = 25 working days, on the first limit. E2: no completion,
+    # commissioned 1 September: far over 65 working days on 31 March. E3 (corporate,
+    # limit 20): 1 July to 1 August = 21. E4 and E5 are Stage 3 panels: not counted.
+    assert counts(figures, "stage2_timescale", procedure="statutory") == {
+        "Within 25 Working Days": 1,
+        "Over 65 Working Days": 1,
+    }
+    assert pcts(figures, "stage2_timescale", procedure="statutory") == {
+        "Within 25 Working Days": 50.0,
+        "Over 65 Working Days": 50.0,
+    }
+    assert counts(figures, "stage2_timescale", procedure="corporate") == {"Over 20 Working Days": 1}
+
+
+def test_stage2_within_timescale_keeps_a_zero_row(figures):
+    assert counts(figures, "stage2_within_timescale", key="procedure") == {
+        "statutory": 1,
+        "corporate": 0,
+    }
+    assert pcts(figures, "stage2_within_timescale", key="procedure") == {
+        "statutory": 50.0,
+        "corporate": 0.0,
+    }
+
+
+def test_stage2_within_counts_completed_escalations_only():
+    from pipeline.figures import stage2_within_timescale
+
+    # an open escalation under the last limit (Remains Ongoing) is not "within" yet;
+    # a procedure with limits but no escalation keeps its zero row, with no share
+    banded = pl.DataFrame(
+        {
+            "procedure": ["statutory"] * 4,
+            "band": [
+                "Within 25 Working Days",
+                "Within 65 Working Days",
+                "Remains Ongoing",
+                "Over 65 Working Days",
+            ],
+        }
+    )
+    within = stage2_within_timescale(banded, ["statutory", "corporate"])
+    assert within.rows() == [("statutory", 2, 50.0), ("corporate", 0, None)]
+
+
+def test_new_tables_sort_in_the_references_order(figures):
+    order = rows(figures, "stage1_by_complainant", procedure="statutory")["category"].to_list()
+    assert order == ["Young Person", "Advocate", "Parent", "Carer", "Not Recorded"]
+    earlier = rows(figures, "stage2_within_timescale", year="2015-16")
+    assert earlier.select("procedure", "n", "pct").rows() == [("statutory", 2, 50.0)]
+
+
+def without_new_inputs(tmp_path, keep_column: bool = True):
+    """The mini council as it was before contract 1.1: no types, no Stage 2 limits.
+
+    With ``keep_column`` the complainant_type column stays in the file (an extra column).
+    """
+    from pipeline.reference import load_reference
+
+    text = (MINI / "authority.yml").read_text()
+    text = text.split("  statutory_stage2:")[0]
+    (tmp_path / "authority.yml").write_text(text)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in (MINI / "raw").glob("*.csv"):
+        frame = pl.read_csv(path, infer_schema=False)
+        if path.stem == "complaints" and not keep_column:
+            frame = frame.drop("complainant_type")
+        if path.stem == "escalations":
+            frame = frame.drop("completed_date")
+        frame.write_csv(raw / path.name)
+    return load_reference(tmp_path / "authority.yml"), raw
+
+
+@pytest.mark.parametrize("keep_column", [True, False])
+def test_a_council_without_the_new_inputs_gets_todays_tables(figures, tmp_path, keep_column):
+    from pipeline.figures import TABLES
+
+    reference, raw = without_new_inputs(tmp_path, keep_column)
+    assert not reference.complainant_types and not reference.stage2_timescales
+    extracts = load_extracts(raw, reference, YEAR)
+    before = compute_figures(extracts, reference, YEAR, load_history(MINI / "history"))
+    new = {"stage1_by_complainant", "stage1_by_child", "stage2_timescale"}
+    new |= {"stage2_within_timescale"}
+    this_year = set(before.filter(pl.col("year") == YEAR)["table"])
+    # every table of contract 1.0, plus the one contract 1.1 says always exists
+    assert this_year == set(TABLES) - new
+    assert "stage1_response_days" in this_year
+    # ... with exactly the figures the fuller inputs give for the tables they share
+    shared = figures.filter(~(pl.col("table").is_in(new) & (pl.col("year") == YEAR)))
+    assert before.equals(shared)
+
+
+def test_stage2_limits_without_completed_date_column_give_no_stage2_tables(
+    mini_reference, tmp_path
+):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in (MINI / "raw").glob("*.csv"):
+        frame = pl.read_csv(path, infer_schema=False)
+        if path.stem == "escalations":
+            frame = frame.drop("completed_date")
+        frame.write_csv(raw / path.name)
+    extracts = load_extracts(raw, mini_reference, YEAR)
+    assert not extracts.has_column("escalations", "completed_date")
+    tables = set(compute_figures(extracts, mini_reference, YEAR)["table"])
+    assert "stage2_timescale" not in tables and "stage2_within_timescale" not in tables
+    assert "stage1_by_complainant" in tables
+
+
+def test_types_listed_but_column_absent_give_no_complainant_tables(mini_reference, tmp_path):
+    reference, raw = without_new_inputs(tmp_path, keep_column=False)
+    extracts = load_extracts(raw, mini_reference, YEAR)
+    tables = set(compute_figures(extracts, mini_reference, YEAR)["table"])
+    assert "stage1_by_complainant" not in tables and "stage1_by_child" not in tables
 
 
 def test_without_history_year_on_year_change_is_empty(mini_reference):

@@ -177,3 +177,57 @@ def test_dates_need_a_four_digit_year_and_a_known_order(raw, mini_reference, val
         2,
         "stage1_received_date",
     )
+
+
+# ---------------------------------------------------------------- contract 1.1
+
+
+def test_complainant_type_trimmed_any_case_aliases_and_empty(raw, mini_reference):
+    extracts = load_extracts(raw, mini_reference)
+    assert extracts.complaints["complainant_type"].to_list() == [
+        "Young Person",
+        "Young Person",  # "child", an alias
+        "Parent",
+        "Advocate",  # " Advocate "
+        None,  # empty: counted as Not Recorded
+        "Parent",
+        "Carer",  # "CARER"
+        "Parent",
+        "Other",
+        None,
+    ]
+    assert extracts.has_column("complaints", "complainant_type")
+    assert extracts.has_column("escalations", "completed_date")
+
+
+def test_unknown_complainant_type_is_kept_for_validation(raw, mini_reference):
+    replace_in(raw / "complaints.csv", ",Other", ", Grandparent ")
+    complaints = load_extracts(raw, mini_reference).complaints
+    assert "Grandparent" in complaints["complainant_type"].to_list()
+
+
+def test_complainant_type_is_an_extra_column_without_the_reference_list(raw, mini_reference):
+    import dataclasses
+
+    without = dataclasses.replace(mini_reference, complainant_types=())
+    replace_in(raw / "complaints.csv", ",Other", ",anything at all")
+    extracts = load_extracts(raw, without)
+    assert extracts.complaints["complainant_type"].null_count() == 10
+    assert not extracts.has_column("complaints", "complainant_type")
+
+
+def test_optional_columns_absent(raw, mini_reference):
+    for stem, column in (("complaints", "complainant_type"), ("escalations", "completed_date")):
+        path = raw / f"{stem}.csv"
+        pl.read_csv(path, infer_schema=False).drop(column).write_csv(path)
+    extracts = load_extracts(raw, mini_reference)
+    assert not extracts.has_column("complaints", "complainant_type")
+    assert not extracts.has_column("escalations", "completed_date")
+    assert extracts.escalations["completed_date"].null_count() == 5
+    assert extracts.has_column("complaints", "case_ref")
+
+
+def test_completed_date_that_is_not_a_date_names_row_and_column(raw, mini_reference):
+    replace_in(raw / "escalations.csv", "2016-08-01", "2016-08-32")
+    error = load_error(raw, mini_reference)
+    assert (error.row, error.column, error.value) == (3, "completed_date", "2016-08-32")

@@ -195,3 +195,69 @@ def test_example_reference_for_the_current_ombudsman_categories_loads():
     assert reference.spellings("lgo_statuses")["enquiry"] == "Assessment"
     assert reference.columns["complaints"]["received_date"] == "Date Received"
     assert set(reference.outcomes_of("closed")) and set(reference.upheld_outcomes)
+
+
+# ---------------------------------------------------------------- contract 1.1
+
+
+def test_complainant_types_with_child_flag_and_aliases(mini_reference: Reference):
+    assert mini_reference.complainant_type_names == [
+        "Young Person",
+        "Advocate",
+        "Parent",
+        "Carer",
+        "Other",
+    ]
+    assert mini_reference.child_complainant_types == ["Young Person", "Advocate"]
+    assert mini_reference.spellings("complainant_types")["child"] == "Young Person"
+
+
+def test_without_complainant_types_the_list_is_empty(tmp_path):
+    data = yaml.safe_load((MINI / "authority.yml").read_text())
+    del data["complainant_types"]
+    path = tmp_path / "authority.yml"
+    path.write_text(yaml.safe_dump(data))
+    reference = load_reference(path)
+    assert reference.complainant_types == () and reference.child_complainant_types == []
+
+
+def test_complainant_type_errors(tmp_path):
+    error = reference_error(tmp_path, complainant_types=[{"name": "Child", "child": "yes"}])
+    assert error.message == "complainant_types, entry 'Child': child must be true or false"
+    error = reference_error(
+        tmp_path, complainant_types=["Parent", {"name": "Carer", "aliases": ["parent"]}]
+    )
+    assert error.message.startswith("complainant_types: 'parent' is listed twice")
+    error = reference_error(tmp_path, complainant_types=[])
+    assert error.message == "complainant_types must be a list of at least one entry"
+
+
+def test_stage2_timescales_are_optional_per_procedure(tmp_path, mini_reference: Reference):
+    assert mini_reference.stage2_timescales == {"statutory": (25, 65), "corporate": (20,)}
+    assert mini_reference.timescales == {"statutory": (10, 20), "corporate": (15,)}
+    path = write_reference(
+        tmp_path, timescales={"statutory": [10, 20], "corporate": [15], "statutory_stage2": [25]}
+    )
+    assert load_reference(path).stage2_timescales == {"statutory": (25,)}
+
+
+@pytest.mark.parametrize(
+    ("timescales", "message"),
+    [
+        (
+            {"statutory": [10, 20], "corporate": [15], "statutory_stage_2": [25, 65]},
+            "timescales: unknown key 'statutory_stage_2' (the keys are statutory, corporate, "
+            "statutory_stage2, corporate_stage2)",
+        ),
+        (
+            {"statutory": [10, 20], "corporate": [15], "corporate_stage2": [20, 20]},
+            "timescales.corporate_stage2 must be increasing positive whole numbers",
+        ),
+        (
+            {"statutory": [10, 20], "corporate": [15], "statutory_stage2": ["25"]},
+            "timescales.statutory_stage2 must be increasing positive whole numbers",
+        ),
+    ],
+)
+def test_stage2_timescale_errors(tmp_path, timescales, message):
+    assert reference_error(tmp_path, timescales=timescales).message == message

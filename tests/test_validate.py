@@ -171,3 +171,25 @@ def test_cli_reports_load_errors_without_traceback(tmp_path, capsys):
     printed = capsys.readouterr()
     assert "column `received_date`, row 9" in printed.out and "'12/31/2016'" in printed.out
     assert "Traceback" not in printed.out + printed.err
+
+
+def test_suite_parameters_hold_the_complainant_types(sample_reference):
+    params = suite_parameters(sample_reference, "2016-17")
+    assert params["complainant_types"] == ["Young Person", "Advocate", "Parent", "Carer", "Other"]
+
+
+def test_complainant_type_not_checked_without_the_reference_list(tmp_path):
+    # contract 4.1: without `complainant_types` the column is an ignored extra column
+    text = REFERENCE.read_text()
+    start = text.index("complainant_types:")
+    end = text.index("\n\n", start)
+    (tmp_path / "authority.yml").write_text(text[:start] + text[end + 2 :])
+    raw = tmp_path / "raw"
+    variant = {"name": "junk", "file": "complaints.csv", "row": 2, "set": {"complainant_type": "?"}}
+    apply_variant(SAMPLE, raw, variant)
+    report = validate_extracts(raw, tmp_path / "authority.yml", "2016-17", tmp_path / "out")
+    assert report.success, report.summary_markdown()
+    with_list = validate_extracts(raw, REFERENCE, "2016-17", tmp_path / "out2")
+    assert [(f.column, f.rows, f.values) for f in with_list.failures] == [
+        ("complainant_type", [2], ["?"])
+    ]
