@@ -488,6 +488,52 @@ def stage2_findings(
     )
 
 
+def stage1_by_complainant(
+    figures: pl.DataFrame, year: str, procedure: str, order: Sequence[str]
+) -> ReportChart | None:
+    """Who made the Stage 1 complaints (contract 1.1), types in the reference's order."""
+    return _category_chart(
+        figures,
+        chart_id=f"stage1-complainant-{procedure}",
+        table="stage1_by_complainant",
+        dims={"procedure": procedure},
+        year=year,
+        order=[*order, "Not Recorded"],
+        what=f"Who made {procedure} Stage 1 complaints",
+        category_title="Complainant",
+        title=lambda top: (
+            f"'{top['category']}' was the largest group of complainants "
+            f"({percent(top['pct'])} of {procedure} Stage 1 complaints)"
+        ),
+        axis_title=f"{_proc_label(procedure)} Stage 1 complaints",
+    )
+
+
+def stage2_timescales(
+    figures: pl.DataFrame, year: str, procedure: str, bands: Sequence[str]
+) -> ReportChart | None:
+    """Time taken to complete Stage 2 investigations or reviews, by band (contract 4.2)."""
+    stage = "investigations" if procedure == "statutory" else "reviews"
+    within = rows(figures, "stage2_within_timescale", year=year, procedure=procedure)["pct"]
+    share_text = percent(within[0] if within.len() else None)
+    limit = next((b.split()[1] for b in bands if b.startswith("Over ")), "")
+    return _category_chart(
+        figures,
+        chart_id=f"stage2-timescale-{procedure}",
+        table="stage2_timescale",
+        dims={"procedure": procedure},
+        year=year,
+        order=bands,
+        what=f"Time taken to complete {procedure} Stage 2 {stage}",
+        category_title="Time taken",
+        title=lambda _top: (
+            f"{share_text} of {procedure} Stage 2 {stage} were completed "
+            f"within {limit} working days"
+        ),
+        axis_title=f"Stage 2 {stage}",
+    )
+
+
 def lgo_findings(
     figures: pl.DataFrame, year: str, order: Sequence[str], fault_findings: Sequence[str]
 ) -> ReportChart | None:
@@ -681,6 +727,7 @@ __all__ = [
     "duty_by_category",
     "duty_by_year",
     "lgo_findings",
+    "stage1_by_complainant",
     "stage1_by_quarter",
     "stage1_nature",
     "stage1_outcomes",
@@ -688,6 +735,7 @@ __all__ = [
     "stage1_timescales",
     "stage2_by_team",
     "stage2_findings",
+    "stage2_timescales",
     "total_feedback",
 ]
 

@@ -381,3 +381,362 @@ def validation_text(path: str | Path | None) -> str:
         "The data quality summary is not available for this run: the report was produced "
         "without the validation step."
     )
+
+
+# ---------------------------------------------------------------- contract 1.1 and key messages
+
+PROCEDURES: tuple[str, ...] = ("statutory", "corporate")
+STAGE2_NOUNS: dict[str, str] = {"statutory": "investigations", "corporate": "reviews"}
+STAGE1_NAMES: dict[str, str] = {
+    "statutory": "Stage 1 of the statutory children's complaints procedure",
+    "corporate": "Stage 1 of its corporate complaints procedure",
+}
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def literal(value: object) -> str:
+    """A name from the reference data or the extracts as literal Markdown text.
+
+    Every ASCII punctuation character is backslash-escaped, which pandoc reads as the
+    character itself, so a name can never start emphasis, a link or a table cell.
+    """
+    return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in " ".join(str(value).split()))
+
+
+def total(figures: pl.DataFrame, table: str, **dims: str | None) -> int | None:
+    """The sum of ``n`` over the matching rows, or None when there are none."""
+    frame = rows(figures, table, **dims).filter(pl.col("n").is_not_null())
+    return int(frame["n"].sum()) if frame.height else None
+
+
+def recorded(figures: pl.DataFrame, table: str, year: str, procedure: str) -> bool:
+    """Whether the figures hold a contract 1.1 table for the year and procedure."""
+    return rows(figures, table, year=year, procedure=procedure).height > 0
+
+
+def out_of(n: int, base: int, noun: str, singular: str | None = None) -> str:
+    """``8 of the 9 statutory investigations``; ``1 of 1 review`` for a base of one."""
+    if base == 1:
+        return f"{n:,} of 1 {singular or noun.rstrip('s')}"
+    return f"{n:,} of the {base:,} {noun}"
+
+
+def stage1_total_message(figures: pl.DataFrame, year: str, procedure: str) -> str:
+    """The year's Stage 1 complaints of a procedure and the change on the previous year."""
+    this_year = total(figures, "stage1_by_quarter", year=year, procedure=procedure)
+    if not this_year:
+        return ""
+    previous = previous_year(year)
+    before = total(figures, "stage1_by_quarter", year=previous, procedure=procedure)
+    start = (
+        f"The council received {count_phrase(this_year, 'complaint')} at "
+        f"{STAGE1_NAMES[procedure]} in {display_year(year)}"
+    )
+    if before is None:
+        return f"{start}; there is no {display_year(previous)} figure to compare with."
+    if before == this_year:
+        return f"{start}, the same number as in {display_year(previous)}."
+    difference = abs(this_year - before)
+    more = "more" if this_year > before else "fewer"
+    category = f"{procedure.capitalize()} Stage 1"
+    change = share(figures, "year_on_year", year=year, category=category)
+    tail = f" ({change_phrase(change)})" if change is not None else ""
+    return f"{start}, {difference:,} {more} than in {display_year(previous)}{tail}."
+
+
+def stage1_time_limit_message(figures: pl.DataFrame, reference, year: str) -> str:
+    """Stage 1 complaints answered within each procedure's last time limit."""
+    parts = []
+    for procedure in PROCEDURES:
+        base = total(figures, "stage1_by_quarter", year=year, procedure=procedure)
+        n = count(figures, "stage1_within_timescale", year=year, procedure=procedure)
+        pct = share(figures, "stage1_within_timescale", year=year, procedure=procedure)
+        if not base or n is None:
+            continue
+        limit = reference.timescales[procedure][-1]
+        noun = f"{procedure} complaints"
+        parts.append((f"{out_of(n, base, noun, f'{procedure} complaint')} ({percent(pct)})", limit))
+    if not parts:
+        return ""
+    (first, limit), *rest = parts
+    sentence = f"{first} were answered within the time limit of {limit} working days"
+    for text, other_limit in rest:
+        sentence += f", and {text} within {other_limit} working days"
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+def stage2_time_limit_message(figures: pl.DataFrame, reference, year: str) -> str:
+    """Stage 2 escalations completed within the last limit, where recorded."""
+    parts = []
+    for procedure in PROCEDURES:
+        if not recorded(figures, "stage2_within_timescale", year, procedure):
+            continue
+        base = count(figures, "stage2_by_year", year=year, procedure=procedure)
+        n = count(figures, "stage2_within_timescale", year=year, procedure=procedure)
+        pct = share(figures, "stage2_within_timescale", year=year, procedure=procedure)
+        if not base or n is None:
+            continue
+        noun = f"{procedure} {STAGE2_NOUNS[procedure]}"
+        limit = reference.stage2_timescales[procedure][-1]
+        parts.append((f"{out_of(n, base, noun)} ({percent(pct)})", limit))
+    if not parts:
+        return ""
+    (first, limit), *rest = parts
+    sentence = f"At Stage 2, {first} were completed within {limit} working days"
+    for text, other_limit in rest:
+        sentence += f", and {text} within {other_limit} working days"
+    return sentence + "."
+
+
+def upheld_message(figures: pl.DataFrame, upheld_outcomes: Sequence[str], year: str) -> str:
+    """Stage 1 complaints upheld in full or in part (the outcomes marked ``upheld``)."""
+    parts = []
+    for procedure in PROCEDURES:
+        frame = rows(figures, "stage1_outcome", year=year, procedure=procedure)
+        base = total(figures, "stage1_by_quarter", year=year, procedure=procedure)
+        if not base or not upheld_outcomes:
+            continue
+        upheld = frame.filter(pl.col("category").is_in(list(upheld_outcomes)))
+        n = int(upheld["n"].sum())
+        pct = float(upheld["pct"].sum()) if upheld.height else 0.0
+        parts.append((procedure, n, base, pct))
+    if not parts:
+        return ""
+    (procedure, n, base, pct), *rest = parts
+    sentence = (
+        f"Of the {base:,} {procedure} complaints, {n:,} ({percent(pct)}) were upheld "
+        "in full or in part"
+    )
+    for procedure, n, base, pct in rest:
+        sentence += f", as were {n:,} of the {base:,} {procedure} complaints ({percent(pct)})"
+    return sentence + "."
+
+
+def ombudsman_message(figures: pl.DataFrame, year: str) -> str:
+    """The Ombudsman's decisions and the share that found fault."""
+    decisions = count(figures, "feedback_total", year=year, category="Ombudsman")
+    if decisions is None:
+        return ""
+    if decisions == 0:
+        return "The Ombudsman made no decisions about the council's children's services."
+    fault = count(figures, "lgo_fault_found", year=year) or 0
+    pct = share(figures, "lgo_fault_found", year=year)
+    made = count_phrase(decisions, "decision")
+    if fault == 0:
+        return (
+            f"The Ombudsman made {made} about the council's children's services "
+            "and found fault in none of them (0%)."
+        )
+    return (
+        f"The Ombudsman made {made} about the council's children's services and found "
+        f"fault in {fault:,} of them ({percent(pct)})."
+    )
+
+
+def children_message(figures: pl.DataFrame, year: str) -> str:
+    """Statutory complaints made by children and young people, where recorded."""
+    if not recorded(figures, "stage1_by_child", year, "statutory"):
+        return ""
+    n = count(figures, "stage1_by_child", year=year, procedure="statutory") or 0
+    pct = share(figures, "stage1_by_child", year=year, procedure="statutory")
+    base = total(figures, "stage1_by_quarter", year=year, procedure="statutory") or 0
+    sentence = (
+        "Children and young people, or advocates speaking for them, made "
+        f"{out_of(n, base, 'statutory complaints', 'statutory complaint')} "
+        f"({percent(pct)}{_previous_share(figures, 'stage1_by_child', year, 'statutory')})"
+    )
+    return sentence + "."
+
+
+def _previous_share(figures: pl.DataFrame, table: str, year: str, procedure: str) -> str:
+    """``, against 18% in 2015/16`` when the history holds the previous year's share."""
+    previous = previous_year(year)
+    pct = share(figures, table, year=previous, procedure=procedure)
+    return "" if pct is None else f", against {percent(pct)} in {display_year(previous)}"
+
+
+def key_messages(figures: pl.DataFrame, reference, year: str) -> list[str]:
+    """The year's main facts in plain sentences, for the top of the report.
+
+    Stage 1 totals with the change on the previous year, the share answered within the
+    time limit (Stage 1, and Stage 2 where recorded), the share upheld or partly upheld,
+    the Ombudsman's decisions with the share finding fault, and the share of statutory
+    complaints made by children and young people where recorded: five to seven sentences.
+    """
+    messages = [
+        stage1_total_message(figures, year, "statutory"),
+        stage1_total_message(figures, year, "corporate"),
+        stage1_time_limit_message(figures, reference, year),
+        stage2_time_limit_message(figures, reference, year),
+        upheld_message(figures, reference.upheld_outcomes, year),
+        ombudsman_message(figures, year),
+        children_message(figures, year),
+    ]
+    return [message for message in messages if message]
+
+
+def bullet_list(items: Sequence[str]) -> str:
+    """Markdown bullets, one per sentence."""
+    return "\n".join(f"- {item}" for item in items)
+
+
+# ---------------------------------------------------------------- sections of contract 1.1
+
+
+# What a section reports when its inputs are absent: the subject, then the column and
+# the reference-file key that would record it (contract 1.1).
+NOT_RECORDED: dict[str, tuple[str, str, str, str]] = {
+    "complainant": (
+        "Who made each complaint",
+        "complainant_type",
+        "complaints",
+        "a `complainant_types` list",
+    ),
+    "statutory_stage2": (
+        "The time taken to complete statutory Stage 2 investigations",
+        "completed_date",
+        "escalations",
+        "`timescales.statutory_stage2`",
+    ),
+    "corporate_stage2": (
+        "The time taken to complete corporate Stage 2 reviews",
+        "completed_date",
+        "escalations",
+        "`timescales.corporate_stage2`",
+    ),
+}
+
+
+def not_recorded_sentence(what: str, year: str) -> str:
+    """One sentence for a section whose inputs are absent: what is not recorded and the
+    column and reference key that would record it (``what`` is a key of NOT_RECORDED)."""
+    subject, column, extract, key = NOT_RECORDED[what]
+    return (
+        f"{subject} is not recorded for {display_year(year)}: to report it, the {extract} "
+        f"extract needs a `{column}` column and the reference file {key}."
+    )
+
+
+def complainant_sentence(figures: pl.DataFrame, year: str, procedure: str) -> str:
+    """Who made the procedure's Stage 1 complaints, or how to start recording it."""
+    if not recorded(figures, "stage1_by_complainant", year, procedure):
+        return not_recorded_sentence("complainant", year)
+    base = total(figures, "stage1_by_quarter", year=year, procedure=procedure) or 0
+    n = count(figures, "stage1_by_child", year=year, procedure=procedure) or 0
+    pct = share(figures, "stage1_by_child", year=year, procedure=procedure)
+    noun = f"{procedure} Stage 1 complaints"
+    sentence = (
+        "Children and young people, or advocates speaking for them, made "
+        f"{out_of(n, base, noun, f'{procedure} Stage 1 complaint')} "
+        f"({percent(pct)}{_previous_share(figures, 'stage1_by_child', year, procedure)})."
+    )
+    unknown = count(
+        figures, "stage1_by_complainant", year=year, procedure=procedure, category="Not Recorded"
+    )
+    if unknown:
+        sentence += f" Who complained was not recorded for {count_phrase(unknown, 'complaint')}."
+    return sentence
+
+
+def response_days_sentence(figures: pl.DataFrame, year: str, procedure: str) -> str:
+    """The median working days to answer a Stage 1 complaint, with the previous year's."""
+    median = count(figures, "stage1_response_days", year=year, procedure=procedure)
+    if median is None:
+        return "No complaint was answered this year, so there is no median response time."
+    sentence = (
+        f"The median time to answer a complaint was {count_phrase(median, 'working day')}: "
+        "half of the answered complaints took this long or less."
+    )
+    previous = previous_year(year)
+    before = count(figures, "stage1_response_days", year=previous, procedure=procedure)
+    if before is not None:
+        sentence += f" In {display_year(previous)} it was {count_phrase(before, 'working day')}."
+    return sentence
+
+
+def stage2_time_sentence(figures: pl.DataFrame, reference, year: str, procedure: str) -> str:
+    """Stage 2 escalations completed within the limits, or how to start recording it."""
+    if not recorded(figures, "stage2_within_timescale", year, procedure):
+        return not_recorded_sentence(f"{procedure}_stage2", year)
+    noun = STAGE2_NOUNS[procedure]
+    base = count(figures, "stage2_by_year", year=year, procedure=procedure) or 0
+    if base == 0:
+        return f"There were no {procedure} Stage 2 {noun} this year."
+    limits = reference.stage2_timescales[procedure]
+    n = count(figures, "stage2_within_timescale", year=year, procedure=procedure) or 0
+    pct = share(figures, "stage2_within_timescale", year=year, procedure=procedure)
+    before = _previous_share(figures, "stage2_within_timescale", year, procedure)
+    sentence = (
+        f"{out_of(n, base, f'{procedure} Stage 2 {noun}')} ({percent(pct)}{before}) were "
+        f"completed within {limits[-1]} working days"
+    )
+    sentence = sentence[0].upper() + sentence[1:]
+    if len(limits) > 1:
+        band = f"Within {limits[0]} Working Days"
+        first = count(figures, "stage2_timescale", year=year, procedure=procedure, category=band)
+        first_pct = share(
+            figures, "stage2_timescale", year=year, procedure=procedure, category=band
+        )
+        sentence += f", and {first or 0:,} ({percent(first_pct or 0.0)}) within {limits[0]}"
+    return sentence + "."
+
+
+def further_definitions(reference) -> str:
+    """Methodology for Stage 2 time limits, who complained and the median response time."""
+    parts = ["## Stage 2 time limits", ""]
+    if reference.stage2_timescales:
+        limits = "; ".join(
+            f"{procedure} Stage 2 {STAGE2_NOUNS[procedure]}: "
+            + " and ".join(f"{limit} working days" for limit in limits)
+            for procedure, limits in reference.stage2_timescales.items()
+        )
+        parts.append(
+            "Stage 2 time is counted in working days, as at Stage 1, from the day after an "
+            "investigation or review was commissioned up to and including the day the "
+            "council's response was sent, even when that was after 31 March. One still open "
+            "on 31 March counts as over the time limit once its last limit has passed, and "
+            f"as still ongoing before that. Limits used in this report: {limits}. The "
+            "regulations expect a statutory investigation to finish within 25 working days "
+            "and allow at most 65."
+        )
+    else:
+        parts.append(
+            "This report shows no Stage 2 time limits: the reference file sets none "
+            "(`timescales.statutory_stage2`, `timescales.corporate_stage2`)."
+        )
+    parts += ["", "## Who complained", ""]
+    types = reference.complainant_type_names
+    if types:
+        children = reference.child_complainant_types
+        parts.append(
+            "Each Stage 1 complaint records who made it: "
+            + _and_list([literal(t) for t in types])
+            + ". Complaints made by "
+            + (_and_list([literal(t) for t in children]) if children else "none of these")
+            + " count as made by children and young people. A complaint without this "
+            "record is shown as Not Recorded."
+        )
+    else:
+        parts.append(
+            "The reference file lists no complainant types (`complainant_types`), so the "
+            "report does not say who made the complaints."
+        )
+    parts += [
+        "",
+        "## Median response time",
+        "",
+        "The median response time is the middle value of the working days taken to answer "
+        "each answered Stage 1 complaint, when they are put in order. With an even number "
+        "of complaints it is the average of the two middle values, rounded half up. "
+        "Complaints not yet answered, withdrawn or closed without a response are left out.",
+    ]
+    return "\n".join(parts)
+
+
+def _and_list(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

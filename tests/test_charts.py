@@ -43,6 +43,10 @@ def all_charts(figures, reference) -> list[charts.ReportChart]:
             charts.stage1_remedies(figures, YEAR, procedure),
             charts.stage2_by_team(figures, YEAR, procedure),
             charts.stage2_findings(figures, YEAR, procedure, reference.escalation_finding_names),
+            charts.stage1_by_complainant(
+                figures, YEAR, procedure, reference.complainant_type_names
+            ),
+            charts.stage2_timescales(figures, YEAR, procedure, reference.stage2_bands(procedure)),
         ]
     return built
 
@@ -68,7 +72,7 @@ def test_contrast_ratio_known_values():
 
 def test_every_chart_has_alt_text_description_table_and_tooltips(figures, reference):
     built = all_charts(figures, reference)
-    assert len(built) == 19 and all(built)
+    assert len(built) == 23 and all(built)
     assert len({c.id for c in built}) == len(built)
     for chart in built:
         assert chart.alt_text and chart.description and chart.table.height > 0
@@ -133,3 +137,36 @@ def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
 
 def test_typst_content_escapes_markup():
     assert charts.typst_content("2016/17 #1 [a]") == "2016\\/17 \\#1 \\[a\\]"
+
+
+def test_contract_1_1_charts_state_their_message_in_reference_order(figures, reference):
+    by_id = {c.id: c for c in all_charts(figures, reference)}
+    stage2 = by_id["stage2-timescale-statutory"]
+    assert stage2.title == (
+        "89% of statutory Stage 2 investigations were completed within 65 working days"
+    )
+    assert stage2.table.rows() == [
+        ("Within 25 Working Days", 3, "33%"),
+        ("Within 65 Working Days", 5, "56%"),
+        ("Over 65 Working Days", 1, "11%"),
+    ]
+    assert by_id["stage2-timescale-corporate"].title.startswith("60% of corporate Stage 2 reviews")
+    who = by_id["stage1-complainant-statutory"]
+    assert who.title.startswith("'Parent' was the largest group of complainants (60%")
+    assert who.table["Complainant"].to_list() == [
+        "Young Person",
+        "Advocate",
+        "Parent",
+        "Carer",
+        "Other",
+        "Not Recorded",
+    ]
+
+
+def test_contract_1_1_charts_absent_without_their_tables(figures, reference):
+    without = figures.filter(~pl.col("table").is_in(["stage2_timescale", "stage1_by_complainant"]))
+    assert (
+        charts.stage2_timescales(without, YEAR, "statutory", reference.stage2_bands("statutory"))
+        is None
+    )
+    assert charts.stage1_by_complainant(without, YEAR, "corporate", []) is None

@@ -107,3 +107,157 @@ def test_validation_text_when_summary_is_missing(tmp_path):
 
 def test_rounding_note_mentions_the_sum():
     assert "may not add up to exactly 100" in nar.ROUNDING_NOTE
+
+
+# ---------------------------------------------------------------- key messages, contract 1.1
+
+YEAR = "2016-17"
+
+
+@pytest.fixture(scope="module")
+def mini_figures(mini_reference) -> pl.DataFrame:
+    from conftest import MINI
+    from pipeline.figures import compute_figures, load_history
+    from pipeline.load import load_extracts
+
+    extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
+    return compute_figures(extracts, mini_reference, YEAR, load_history(MINI / "history"))
+
+
+def test_key_messages_of_the_mini_council(mini_figures, mini_reference):
+    # tests/fixtures/mini: 7 statutory cases (5 in 2015/16), 3 corporate (4); within the
+    # last limit 3 of 7 and 1 of 3; Stage 2 E1 within 25 of the 65-day limit, E2 open past
+    # 65, E3 (corporate, limit 20) 21 days; upheld or partly S1, S2 and C1; 2 of 4
+    # Ombudsman decisions found fault; S1, S2 (Young Person) and S4 (Advocate) are children.
+    assert nar.key_messages(mini_figures, mini_reference, YEAR) == [
+        "The council received 7 complaints at Stage 1 of the statutory children's complaints "
+        "procedure in 2016/17, 2 more than in 2015/16 (an increase of 40%).",
+        "The council received 3 complaints at Stage 1 of its corporate complaints procedure "
+        "in 2016/17, 1 fewer than in 2015/16 (a decrease of 25%).",
+        "3 of the 7 statutory complaints (43%) were answered within the time limit of 20 "
+        "working days, and 1 of the 3 corporate complaints (33%) within 15 working days.",
+        "At Stage 2, 1 of the 2 statutory investigations (50%) were completed within 65 "
+        "working days, and 0 of 1 corporate review (0%) within 20 working days.",
+        "Of the 7 statutory complaints, 2 (29%) were upheld in full or in part, as were 1 of "
+        "the 3 corporate complaints (33%).",
+        "The Ombudsman made 4 decisions about the council's children's services and found "
+        "fault in 2 of them (50%).",
+        "Children and young people, or advocates speaking for them, made 3 of the 7 "
+        "statutory complaints (43%, against 20% in 2015/16).",
+    ]
+
+
+def test_key_messages_without_the_new_inputs(mini_figures, mini_reference):
+    import dataclasses
+
+    new = ["stage1_by_complainant", "stage1_by_child", "stage2_timescale"]
+    new.append("stage2_within_timescale")
+    before = mini_figures.filter(~pl.col("table").is_in(new))
+    reference = dataclasses.replace(mini_reference, complainant_types=(), stage2_timescales={})
+    messages = nar.key_messages(before, reference, YEAR)
+    assert len(messages) == 5
+    assert not [m for m in messages if "Stage 2" in m or "Children" in m]
+
+
+def test_key_messages_use_the_upheld_meaning_of_the_outcomes(mini_figures, mini_reference):
+    import dataclasses
+
+    only_upheld = tuple(
+        dataclasses.replace(o, upheld=o.name == "Upheld") for o in mini_reference.outcomes
+    )
+    reference = dataclasses.replace(mini_reference, outcomes=only_upheld)
+    message = nar.upheld_message(mini_figures, reference.upheld_outcomes, YEAR)
+    assert message.startswith("Of the 7 statutory complaints, 1 (14%) were upheld")
+
+
+def test_key_messages_of_the_fixture_compare_with_history(figures):
+    from pipeline.reference import load_reference
+
+    reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
+    messages = nar.key_messages(figures, reference, YEAR)
+    assert 5 <= len(messages) <= 8
+    assert messages[3] == (
+        "At Stage 2, 8 of the 9 statutory investigations (89%) were completed within 65 "
+        "working days, and 3 of the 5 corporate reviews (60%) within 25 working days."
+    )
+    assert messages[-1].endswith(
+        "made 20 of the 91 statutory complaints (22%, against 20% in 2015/16)."
+    )
+
+
+def test_ombudsman_message_without_decisions_or_faults():
+    frame = pl.DataFrame(
+        {"table": ["feedback_total"], "year": [YEAR], "category": ["Ombudsman"], "n": [0]}
+    )
+    frame = frame.with_columns(pl.lit(None, pl.Float64).alias("pct"))
+    assert nar.ombudsman_message(frame, YEAR) == (
+        "The Ombudsman made no decisions about the council's children's services."
+    )
+
+
+def test_contract_1_1_sentences_of_the_fixture(figures):
+    from pipeline.reference import load_reference
+
+    reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
+    assert nar.complainant_sentence(figures, YEAR, "corporate") == (
+        "Children and young people, or advocates speaking for them, made 7 of the 132 "
+        "corporate Stage 1 complaints (5%). Who complained was not recorded for 4 complaints."
+    )
+    assert nar.response_days_sentence(figures, YEAR, "statutory") == (
+        "The median time to answer a complaint was 19 working days: half of the answered "
+        "complaints took this long or less. In 2015/16 it was 21 working days."
+    )
+    assert nar.stage2_time_sentence(figures, reference, YEAR, "statutory") == (
+        "8 of the 9 statutory Stage 2 investigations (89%, against 55% in 2015/16) were "
+        "completed within 65 working days, and 3 (33%) within 25."
+    )
+    assert nar.stage2_time_sentence(figures, reference, YEAR, "corporate") == (
+        "3 of the 5 corporate Stage 2 reviews (60%) were completed within 25 working days."
+    )
+
+
+def test_sections_without_their_inputs_say_what_to_add(figures):
+    from pipeline.reference import load_reference
+
+    reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
+    without = figures.filter(
+        ~pl.col("table").is_in(["stage1_by_complainant", "stage1_by_child", "stage2_timescale"])
+        & (pl.col("table") != "stage2_within_timescale")
+    )
+    assert nar.complainant_sentence(without, YEAR, "statutory") == (
+        "Who made each complaint is not recorded for 2016/17: to report it, the complaints "
+        "extract needs a `complainant_type` column and the reference file a "
+        "`complainant_types` list."
+    )
+    assert nar.stage2_time_sentence(without, reference, YEAR, "corporate") == (
+        "The time taken to complete corporate Stage 2 reviews is not recorded for 2016/17: "
+        "to report it, the escalations extract needs a `completed_date` column and the "
+        "reference file `timescales.corporate_stage2`."
+    )
+    no_answers = without.filter(pl.col("table") != "stage1_response_days")
+    assert nar.response_days_sentence(no_answers, YEAR, "corporate").startswith(
+        "No complaint was answered this year"
+    )
+
+
+def test_further_definitions_name_the_types_as_literal_text(mini_reference):
+    import dataclasses
+
+    from pipeline.reference import ComplainantType
+
+    types = (ComplainantType("Child *or* Young Person", child=True), ComplainantType("Parent"))
+    reference = dataclasses.replace(mini_reference, complainant_types=types)
+    text = nar.further_definitions(reference)
+    assert "Child \\*or\\* Young Person and Parent" in text
+    assert "statutory Stage 2 investigations: 25 working days and 65 working days" in text
+    assert "corporate Stage 2 reviews: 20 working days" in text
+    bare = dataclasses.replace(mini_reference, complainant_types=(), stage2_timescales={})
+    assert "sets none (`timescales.statutory_stage2`" in nar.further_definitions(bare)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Parent", "Parent"), ("A | B", "A \\| B"), ("*x*  [y](z)", "\\*x\\* \\[y\\]\\(z\\)")],
+)
+def test_literal_escapes_markdown(value, expected):
+    assert nar.literal(value) == expected

@@ -168,8 +168,8 @@ def test_html_is_self_contained_with_one_vega_bundle(rendered):
     html = rendered.outputs["html"].read_text(encoding="utf-8")
     assert '<html lang="en-GB"' in html or 'lang="en-GB"' in html
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", html)
-    assert html.count('<script type="application/json" class="vega-spec"') == 18
-    assert html.count("<details>") == 18
+    assert html.count('<script type="application/json" class="vega-spec"') == 22
+    assert html.count("<details>") == 22
     loader = 'querySelectorAll("script.vega-spec")'  # the one script that draws the charts
     assert html.count("window.vegaEmbed=") == 1 and html.count(loader) == 1
     assert html.index("window.vegaEmbed=") < html.index(loader) < html.index("<main")
@@ -464,3 +464,48 @@ def test_front_matter_round_trips_the_document_metadata(tmp_path):
     assert "include-in-header: vega-head.html" in notebook.cells[0].source
     without = render.DocumentInfo("T", "C", "2016-17", PUBLISHED).metadata()
     assert "key-messages" not in without
+
+
+@pytest.mark.slow
+def test_sections_without_their_inputs_say_what_to_add(tmp_path, monkeypatch):
+    """A council without the optional inputs of contract 1.1: the sections stay, each with
+    one sentence naming the column and reference key, and the key messages lose only the
+    Stage 2 and children lines."""
+    from html import unescape
+
+    import polars as pl
+
+    from pipeline.narrative import read_figures
+
+    monkeypatch.setattr(render, "quarto_path", lambda: None)
+    new = ["stage1_by_complainant", "stage1_by_child", "stage2_timescale"]
+    new.append("stage2_within_timescale")
+    figures = read_figures(FIXTURES / "figures.csv").filter(~pl.col("table").is_in(new))
+    figures.write_csv(tmp_path / "figures.csv")
+    text = REFERENCE.read_text(encoding="utf-8")
+    start = text.index("complainant_types:")
+    text = text[:start] + text[text.index("\n\n", start) + 2 :]
+    text = "\n".join(line for line in text.splitlines() if "_stage2:" not in line)
+    (tmp_path / "authority.yml").write_text(text + "\n", encoding="utf-8")
+    result = render_report(
+        "2016-17",
+        tmp_path / "figures.csv",
+        None,
+        tmp_path / "authority.yml",
+        FIXTURES / "raw",
+        tmp_path / "out",
+        ("html",),
+    )
+    page = result.outputs["html"].read_text(encoding="utf-8")
+    plain = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u2019", "'").split())
+    assert plain.count("Who made each complaint is not recorded for 2016/17") == 2
+    for procedure, noun in (("statutory", "investigations"), ("corporate", "reviews")):
+        assert (
+            f"The time taken to complete {procedure} Stage 2 {noun} is not recorded for "
+            f"2016/17: to report it, the escalations extract needs a completed_date column "
+            f"and the reference file timescales.{procedure}_stage2"  # then </code>.
+        ) in plain
+    key_messages = page[page.index('id="key-messages"') : page.index('id="introduction"')]
+    assert key_messages.count("<li>") == 5
+    assert "Stage 2" not in key_messages and "Children and young people" not in key_messages
+    assert 'id="vis-stage2-timescale-statutory"' not in page
