@@ -70,7 +70,7 @@ WIDTHS = ("1280", "320")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_chart_draws(report, width):
     charts = report[width]["charts"]
-    assert len(charts) == 18
+    assert len(charts) == 22
     assert [c["id"] for c in charts if not c["drawn"]] == []
 
 
