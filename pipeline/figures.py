@@ -18,7 +18,7 @@ from pipeline.errors import InputError
 from pipeline.files import atomic_write
 from pipeline.load import Extracts
 from pipeline.reference import NOT_RECORDED, PROCEDURES, Reference
-from pipeline.workdays import band_expr, median_half_up, response_days_expr, stage2_band_expr
+from pipeline.workdays import band_expr, median_half_up, stage1_days_expr, stage2_band_expr
 from pipeline.years import previous_year, year_start
 
 COLUMNS: tuple[str, ...] = (
@@ -238,9 +238,15 @@ def stage1_outcome(extracts: Extracts) -> pl.DataFrame:
 
 
 def with_bands(extracts: Extracts, reference: Reference, year: str) -> pl.DataFrame:
-    """Stage 1 cases with their timescale band (contract 3.2) in column ``band``."""
+    """Stage 1 cases with their working days (to the response, or to 31 March when
+    unanswered) in column ``days`` and their timescale band (contract 3.2) in ``band``."""
+    days = stage1_days_expr(reference, year).alias("days")
     return per_procedure(
-        lambda p: stage1(extracts, p).with_columns(band_expr(p, reference, year).alias("band"))
+        lambda p: (
+            stage1(extracts, p)
+            .with_columns(days)
+            .with_columns(band_expr(p, reference, year, days=pl.col("days")).alias("band"))
+        )
     )
 
 
@@ -288,14 +294,13 @@ def stage1_remedy(extracts: Extracts) -> pl.DataFrame:
     )
 
 
-def stage1_response_days(extracts: Extracts, reference: Reference) -> pl.DataFrame:
+def stage1_response_days(banded: pl.DataFrame) -> pl.DataFrame:
     """Median working days from receipt to response of the answered Stage 1 cases.
 
     One row per procedure with at least one response (contract 4.3).
     """
-    answered = extracts.complaints.filter(pl.col("response_date").is_not_null())
     return (
-        answered.with_columns(response_days_expr(reference).alias("days"))
+        banded.filter(pl.col("response_date").is_not_null())
         .group_by("procedure")
         .agg(median_half_up(pl.col("days")).alias("n"))
         .with_columns(pl.lit("Median").alias("category"))
@@ -601,7 +606,7 @@ def compute_figures(
         "stage1_outcome": stage1_outcome(extracts),
         "stage1_timescale": stage1_timescale(banded),
         "stage1_within_timescale": stage1_within_timescale(banded, reference),
-        "stage1_response_days": stage1_response_days(extracts, reference),
+        "stage1_response_days": stage1_response_days(banded),
         "stage1_remedy": stage1_remedy(extracts),
         "stage2_by_year": stage2_by_year(extracts),
         "stage2_by_service": stage2_by_service(extracts),

@@ -49,20 +49,29 @@ def working_days(start: date, end: date, reference: Reference) -> int:
     return frame.select(working_days_expr(pl.col("a"), pl.col("b"), reference, years)).item()
 
 
+def stage1_days_expr(reference: Reference, year: str, received: str = "received_date") -> pl.Expr:
+    """Working days of each Stage 1 case: to its response, or to 31 March when unanswered."""
+    until = pl.coalesce(pl.col("response_date"), pl.lit(year_end(year)))
+    return working_days_expr(pl.col(received), until, reference)
+
+
 def band_expr(
-    procedure: str, reference: Reference, year: str, received: str = "received_date"
+    procedure: str,
+    reference: Reference,
+    year: str,
+    received: str = "received_date",
+    days: pl.Expr | None = None,
 ) -> pl.Expr:
     """The timescale band of each Stage 1 case of one procedure (contract 3.2, 5.2).
 
     A ``closed`` outcome is its own band. Answered cases are banded by the working days
     to the response; cases without a response (``ongoing`` outcomes) by their age on
     31 March: over the last limit the ``Over`` band, else the band named like the outcome.
+    ``days`` is :func:`stage1_days_expr` when already computed (one count per case).
     """
     limits = reference.timescales[procedure]
     last = limits[-1]
-    # Answered cases count to the response date, ongoing ones to 31 March.
-    until = pl.coalesce(pl.col("response_date"), pl.lit(year_end(year)))
-    days = working_days_expr(pl.col(received), until, reference)
+    days = stage1_days_expr(reference, year, received) if days is None else days
     ongoing = pl.col("response_date").is_null()
     closed = pl.col("outcome").is_in(reference.outcomes_of("closed"))
     band = pl.when(closed).then(pl.col("outcome"))
@@ -88,11 +97,6 @@ def stage2_band_expr(procedure: str, reference: Reference, year: str) -> pl.Expr
     for limit in limits:
         band = band.when(~open_ & (days <= limit)).then(pl.lit(f"Within {limit} Working Days"))
     return band.otherwise(pl.lit(f"Over {last} Working Days"))
-
-
-def response_days_expr(reference: Reference, received: str = "received_date") -> pl.Expr:
-    """Working days from receipt to response of each Stage 1 case (null when unanswered)."""
-    return working_days_expr(pl.col(received), pl.col("response_date"), reference)
 
 
 def median_half_up(days: pl.Expr) -> pl.Expr:
