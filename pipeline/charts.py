@@ -30,6 +30,7 @@ import vl_convert as vlc
 
 from pipeline import safe
 from pipeline.narrative import change_phrase, percent, percent_column, rows
+from pipeline.reference import NOT_RECORDED
 from pipeline.years import display_year, previous_year
 
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -498,7 +499,7 @@ def stage1_by_complainant(
         table="stage1_by_complainant",
         dims={"procedure": procedure},
         year=year,
-        order=[*order, "Not Recorded"],
+        order=[*order, NOT_RECORDED],
         what=f"Who made {procedure} Stage 1 complaints",
         category_title="Complainant",
         title=lambda top: (

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import safe
+from pipeline.reference import NOT_RECORDED, PROCEDURES, Reference
 from pipeline.years import display_year, previous_year
 
 ROUNDING_NOTE = (
@@ -385,7 +386,6 @@ def validation_text(path: str | Path | None) -> str:
 
 # ---------------------------------------------------------------- contract 1.1 and key messages
 
-PROCEDURES: tuple[str, ...] = ("statutory", "corporate")
 STAGE2_NOUNS: dict[str, str] = {"statutory": "investigations", "corporate": "reviews"}
 STAGE1_NAMES: dict[str, str] = {
     "statutory": "Stage 1 of the statutory children's complaints procedure",
@@ -446,7 +446,7 @@ def stage1_total_message(figures: pl.DataFrame, year: str, procedure: str) -> st
     return f"{start}, {difference:,} {more} than in {display_year(previous)}{tail}."
 
 
-def stage1_time_limit_message(figures: pl.DataFrame, reference, year: str) -> str:
+def stage1_time_limit_message(figures: pl.DataFrame, reference: Reference, year: str) -> str:
     """Stage 1 complaints answered within each procedure's last time limit."""
     parts = []
     for procedure in PROCEDURES:
@@ -467,7 +467,7 @@ def stage1_time_limit_message(figures: pl.DataFrame, reference, year: str) -> st
     return sentence[0].upper() + sentence[1:] + "."
 
 
-def stage2_time_limit_message(figures: pl.DataFrame, reference, year: str) -> str:
+def stage2_time_limit_message(figures: pl.DataFrame, reference: Reference, year: str) -> str:
     """Stage 2 escalations completed within the last limit, where recorded."""
     parts = []
     for procedure in PROCEDURES:
@@ -557,7 +557,7 @@ def _previous_share(figures: pl.DataFrame, table: str, year: str, procedure: str
     return "" if pct is None else f", against {percent(pct)} in {display_year(previous)}"
 
 
-def key_messages(figures: pl.DataFrame, reference, year: str) -> list[str]:
+def key_messages(figures: pl.DataFrame, reference: Reference, year: str) -> list[str]:
     """The year's main facts in plain sentences, for the top of the report.
 
     Stage 1 totals with the change on the previous year, the share answered within the
@@ -587,7 +587,7 @@ def bullet_list(items: Sequence[str]) -> str:
 
 # What a section reports when its inputs are absent: the subject, then the column and
 # the reference-file key that would record it (contract 1.1).
-NOT_RECORDED: dict[str, tuple[str, str, str, str]] = {
+MISSING_INPUTS: dict[str, tuple[str, str, str, str]] = {
     "complainant": (
         "Who made each complaint",
         "complainant_type",
@@ -611,8 +611,8 @@ NOT_RECORDED: dict[str, tuple[str, str, str, str]] = {
 
 def not_recorded_sentence(what: str, year: str) -> str:
     """One sentence for a section whose inputs are absent: what is not recorded and the
-    column and reference key that would record it (``what`` is a key of NOT_RECORDED)."""
-    subject, column, extract, key = NOT_RECORDED[what]
+    column and reference key that would record it (``what`` is a key of MISSING_INPUTS)."""
+    subject, column, extract, key = MISSING_INPUTS[what]
     return (
         f"{subject} is not recorded for {display_year(year)}: to report it, the {extract} "
         f"extract needs a `{column}` column and the reference file {key}."
@@ -633,7 +633,7 @@ def complainant_sentence(figures: pl.DataFrame, year: str, procedure: str) -> st
         f"({percent(pct)}{_previous_share(figures, 'stage1_by_child', year, procedure)})."
     )
     unknown = count(
-        figures, "stage1_by_complainant", year=year, procedure=procedure, category="Not Recorded"
+        figures, "stage1_by_complainant", year=year, procedure=procedure, category=NOT_RECORDED
     )
     if unknown:
         sentence += f" Who complained was not recorded for {count_phrase(unknown, 'complaint')}."
@@ -656,7 +656,9 @@ def response_days_sentence(figures: pl.DataFrame, year: str, procedure: str) -> 
     return sentence
 
 
-def stage2_time_sentence(figures: pl.DataFrame, reference, year: str, procedure: str) -> str:
+def stage2_time_sentence(
+    figures: pl.DataFrame, reference: Reference, year: str, procedure: str
+) -> str:
     """Stage 2 escalations completed within the limits, or how to start recording it."""
     if not recorded(figures, "stage2_within_timescale", year, procedure):
         return not_recorded_sentence(f"{procedure}_stage2", year)
@@ -683,7 +685,7 @@ def stage2_time_sentence(figures: pl.DataFrame, reference, year: str, procedure:
     return sentence + "."
 
 
-def further_definitions(reference) -> str:
+def further_definitions(reference: Reference) -> str:
     """Methodology for Stage 2 time limits, who complained and the median response time."""
     parts = ["## Stage 2 time limits", ""]
     if reference.stage2_timescales:
@@ -716,7 +718,7 @@ def further_definitions(reference) -> str:
             + ". Complaints made by "
             + (_and_list([literal(t) for t in children]) if children else "none of these")
             + " count as made by children and young people. A complaint without this "
-            "record is shown as Not Recorded."
+            f"record is shown as {NOT_RECORDED}."
         )
     else:
         parts.append(
