@@ -155,6 +155,34 @@ def test_validation_names_a_mapped_column_as_the_file_spells_it(tmp_path):
     assert "**complaints.csv**, column `Date of Response (response_date)`, row 3" in summary
 
 
+def test_contract_1_1_checks_name_mapped_columns_as_the_file_spells_them(tmp_path):
+    raw = copy_own_raw(tmp_path)
+    # row 3 (S3): a complainant type the reference does not list; row 3 (E3): completed
+    # before it was commissioned
+    replace_in(raw / "complaints.csv", "Parent or Guardian,", "Grandparent,")
+    replace_in(
+        raw / "escalations.csv",
+        "2016-07-01,2016-04-05,2016-08-01",
+        "2016-07-01,2016-04-05,2016-06-30",
+    )
+    report = validate_extracts(raw, OWN / "authority.yml", YEAR, tmp_path / "out")
+    lines = {(f.column, tuple(f.rows), tuple(f.values), f.message) for f in report.failures}
+    assert lines == {
+        (
+            "Who Complained (complainant_type)",
+            (3,),
+            ("Grandparent",),
+            "Who Complained (complainant_type) is not a complainant type of the reference data",
+        ),
+        (
+            "Date Completed (completed_date)",
+            (3,),
+            ("2016-06-30",),
+            "Date Completed (completed_date) is before Date Commissioned (commissioned_date)",
+        ),
+    }
+
+
 def test_load_error_names_a_mapped_column_as_the_file_spells_it(tmp_path, own_reference):
     raw = copy_own_raw(tmp_path)
     replace_in(raw / "lgo.csv", "2016-09-01", "2016-09-31")
