@@ -393,18 +393,6 @@ STAGE1_NAMES: dict[str, str] = {
 }
 
 
-_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
-def literal(value: object) -> str:
-    """A name from the reference data or the extracts as literal Markdown text.
-
-    Every ASCII punctuation character is backslash-escaped, which pandoc reads as the
-    character itself, so a name can never start emphasis, a link or a table cell.
-    """
-    return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in " ".join(str(value).split()))
-
-
 def total(figures: pl.DataFrame, table: str, **dims: str | None) -> int | None:
     """The sum of ``n`` over the matching rows, or None when there are none."""
     frame = rows(figures, table, **dims).filter(pl.col("n").is_not_null())
@@ -714,9 +702,13 @@ def further_definitions(reference: Reference) -> str:
         children = reference.child_complainant_types
         parts.append(
             "Each Stage 1 complaint records who made it: "
-            + _and_list([literal(t) for t in types])
+            + _and_list([safe.markdown_text(t) for t in types])
             + ". Complaints made by "
-            + (_and_list([literal(t) for t in children]) if children else "none of these")
+            + (
+                _and_list([safe.markdown_text(t) for t in children])
+                if children
+                else "none of these"
+            )
             + " count as made by children and young people. A complaint without this "
             f"record is shown as {NOT_RECORDED}."
         )

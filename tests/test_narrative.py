@@ -253,11 +253,3 @@ def test_further_definitions_name_the_types_as_literal_text(mini_reference):
     assert "corporate Stage 2 reviews: 20 working days" in text
     bare = dataclasses.replace(mini_reference, complainant_types=(), stage2_timescales={})
     assert "sets none (`timescales.statutory_stage2`" in nar.further_definitions(bare)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("Parent", "Parent"), ("A | B", "A \\| B"), ("*x*  [y](z)", "\\*x\\* \\[y\\]\\(z\\)")],
-)
-def test_literal_escapes_markdown(value, expected):
-    assert nar.literal(value) == expected

@@ -82,6 +82,7 @@ def test_dropdowns_hold_the_reference_lists(sample_templates):
         "team": reference.team_names,
         "nature": list(reference.natures),
         "outcome": reference.outcome_names,
+        "complainant_type": reference.complainant_type_names,
     }
     assert dropdowns(sample_templates / "remedies.xlsx") == {"remedy": list(reference.remedies)}
     assert dropdowns(sample_templates / "escalations.xlsx")["stage"] == ["2", "3"]
@@ -148,14 +149,18 @@ def test_cli_refuses_to_replace_without_force(tmp_path, capsys):
     assert openpyxl.load_workbook(out / "duty.xlsx").worksheets[0]["A1"].value == "duty_ref"
 
 
-def test_complainant_types_get_a_column_when_listed(tmp_path, monkeypatch):
+def test_complainant_types_get_a_column_when_listed(tmp_path):
     """Contract 1.1: the column and its drop-down appear only when the reference lists
-    complainant types (stood in here for a reference file that lists them)."""
+    complainant types (the mini council does; the same file without them does not)."""
+    import dataclasses
+
     reference = load_reference(MINI / "authority.yml")
-    write_templates(tmp_path / "without", reference)
+    without = dataclasses.replace(reference, complainant_types=())
+    write_templates(tmp_path / "without", without)
+    sheet = openpyxl.load_workbook(tmp_path / "without" / "complaints.xlsx").worksheets[0]
+    assert "complainant_type" not in [c.value for c in sheet[1]]
     assert "complainant_type" not in dropdowns(tmp_path / "without" / "complaints.xlsx")
-    types = ["Young Person", "Advocate", "Parent"]
-    monkeypatch.setattr("pipeline.template.complainant_types", lambda reference: types)
+    types = ["Young Person", "Advocate", "Parent", "Carer", "Other"]
     write_templates(tmp_path / "with", reference)
     sheet = openpyxl.load_workbook(tmp_path / "with" / "complaints.xlsx").worksheets[0]
     assert [c.value for c in sheet[1]][-1] == "complainant_type"
