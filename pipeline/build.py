@@ -279,6 +279,7 @@ def step_figures(options: BuildOptions, folder: Path) -> None:
 
 def step_report_and_render(options: BuildOptions, folder: Path) -> tuple[dict, dict, str]:
     """Execute the report notebook and render it; returns outputs, timings, renderer."""
+    from pipeline.narrative import key_messages_of
     from pipeline.render import RenderError, render_report
 
     try:
@@ -290,6 +291,7 @@ def step_report_and_render(options: BuildOptions, folder: Path) -> tuple[dict, d
             raw_dir=options.raw,
             out_dir=folder,
             formats=options.formats,
+            key_messages=key_messages_of(folder / "figures.csv", options.reference, options.year),
         )
     except RenderError as exc:
         raise BuildFailed("report", str(exc), 2 if exc.data_problem else 1) from None

@@ -160,18 +160,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Execute the report notebook and render HTML and PDF."""
+    from pipeline.narrative import key_messages_of
     from pipeline.render import RenderError, render_report
 
     out = Path(args.out or default_out(args.year))
+    figures = Path(args.figures or out / "figures.csv")
     try:
         result = render_report(
             year=args.year,
-            figures=Path(args.figures or out / "figures.csv"),
+            figures=figures,
             validation_summary=Path(args.validation or out / "validation" / "summary.md"),
             reference=Path(args.reference),
             raw_dir=Path(args.raw or default_raw(args.year)),
             out_dir=out,
             formats=tuple(f.strip() for f in args.to.split(",") if f.strip()),
+            key_messages=(
+                key_messages_of(figures, Path(args.reference), args.year)
+                if figures.is_file()
+                else ()
+            ),
         )
     except RenderError as exc:
         fail(f"render: {exc}")

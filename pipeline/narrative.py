@@ -565,6 +565,13 @@ def key_messages(figures: pl.DataFrame, reference: Reference, year: str) -> list
     return [message for message in messages if message]
 
 
+def key_messages_of(figures: str | Path, reference: str | Path, year: str) -> list[str]:
+    """:func:`key_messages` from a figures file and a reference file (for the PDF cover)."""
+    from pipeline.reference import load_reference
+
+    return key_messages(read_figures(figures), load_reference(reference), year)
+
+
 def bullet_list(items: Sequence[str]) -> str:
     """Markdown bullets, one per sentence."""
     return "\n".join(f"- {item}" for item in items)
