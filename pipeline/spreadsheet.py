@@ -123,11 +123,25 @@ SHEETS: dict[str, SheetSpec] = {
         percentage="Share of complaints",
         notes=("percentages",),
     ),
+    "stage1_response_days": SheetSpec(
+        "Median working days to answer a Stage 1 complaint", "Measure", notes=("history",)
+    ),
     "stage1_remedy": SheetSpec(
         "Remedies given at Stage 1 (a complaint can have more than one)",
         "Remedy",
         "Share of complaints",
         ("percentages",),
+    ),
+    "stage1_by_complainant": SheetSpec(
+        "Stage 1 complaints, by who made them",
+        "Complainant",
+        "Share of complaints",
+        ("percentages", "history"),
+    ),
+    "stage1_by_child": SheetSpec(
+        "Stage 1 complaints made by children and young people or their advocates",
+        percentage="Share of complaints",
+        notes=("percentages", "history"),
     ),
     "stage2_by_year": SheetSpec("Stage 2 complaints, by year", notes=("history",)),
     "stage2_by_service": SheetSpec("Stage 2 complaints, by service area"),
@@ -137,6 +151,17 @@ SHEETS: dict[str, SheetSpec] = {
         "Finding",
         "Share of points",
         ("percentages",),
+    ),
+    "stage2_timescale": SheetSpec(
+        "Time taken to complete Stage 2 complaints",
+        "Time taken",
+        "Share of Stage 2 complaints",
+        ("percentages", "history"),
+    ),
+    "stage2_within_timescale": SheetSpec(
+        "Stage 2 complaints completed within the time limit",
+        percentage="Share of Stage 2 complaints",
+        notes=("percentages", "history"),
     ),
     "stage2_progression": SheetSpec(
         "Statutory Stage 2 investigations and the share of the year's Stage 1 complaints",

@@ -353,7 +353,7 @@ def test_word_file_has_headings_real_tables_and_charts_with_alt_text(rendered):
     styles = {p.style.name: p.text for p in document.paragraphs}
     assert styles["Title"].startswith("Children")
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:2] == ["Introduction", "The complaints procedures"]
+    assert headings[:3] == ["Key messages", "Introduction", "The complaints procedures"]
     assert "Appendix C: Provenance" in headings
     assert len(document.tables) > 20
     for table in document.tables:
@@ -362,7 +362,7 @@ def test_word_file_has_headings_real_tables_and_charts_with_alt_text(rendered):
     first = document.tables[0]
     assert [c.text for c in first.rows[0].cells] == ["Type of feedback", "Number"]
     images = document.element.body.findall(".//" + qn("wp:docPr"))
-    assert len(images) == 18
+    assert len(images) == 22
     assert all(len(image.get("descr", "")) > 30 for image in images)
     assert images[0].get("descr").startswith("Bar chart of items of feedback")
     assert "Downloads" not in {p.text for p in document.paragraphs}
