@@ -1,10 +1,16 @@
-"""The yearly cycle in one command: validate -> figures -> report -> render.
+"""The yearly cycle in one command: validate, figures, assets -> report -> render.
 
 A build writes into a temporary folder beside ``<out>`` and swaps it in only when every
 step succeeded, so a failed or killed build leaves the previous report as it was.
+Each step (see :mod:`pipeline.steps`) is keyed on the content of its own inputs, its
+code and the package versions; a step whose key equals the one in the last build's
+manifest is reused: its outputs are linked from the last build into the new folder.
+Steps that do not depend on each other run side by side (two at a time), so on a cold
+build validation and the figures share the two cores; when validation fails, the
+figures are thrown away with the rest of the temporary folder.
+
 ``<out>/manifest.json`` records what went in (SHA-256 of every input), the software
-that ran, the renderer and the time of each step. A build whose inputs, code and
-parameters hash to the same key as the last successful one is reused, not redone.
+that ran, the renderer, each step's time, and each step's key and whether it was reused.
 """
 
 from __future__ import annotations
@@ -15,40 +21,25 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import PROJECT_ROOT
+from pipeline.errors import InputError
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
 from pipeline.lock import holding_build_lock
 from pipeline.provenance import package_versions, sha256_file
+from pipeline.steps import STEP_NAMES, STEPS, WHOLE, BuildFailed, Step, StepContext, step_key
 
 MANIFEST = "manifest.json"
-CODE_GLOBS: tuple[str, ...] = (
-    "pipeline/*.py",
-    "notebooks/*.ipynb",
-    "report/*.ipynb",
-    "expectations/*.json",
-    "_quarto.yml",
-    "report/*.css",
-    "report/*.html",
-    "report/*.docx",
-    "report/typst/*",
-    "report/filters/*.lua",
-    "vendor/datadocs/package-lock.json",
-)
-STEPS: tuple[str, ...] = ("validate", "figures", "report", "render")  # in manifest order
+DEFAULT_TEXT = PROJECT_ROOT / "report" / "text"
+WORKERS = 2  # steps run side by side; the notebooks' kernels are separate processes
+STEPS_BY_NAME: dict[str, Step] = {step.name: step for step in STEPS}
 
-
-class BuildFailed(Exception):
-    """A step failed; ``status`` is 2 for a data problem, 1 otherwise."""
-
-    def __init__(self, step: str, message: str, status: int) -> None:
-        self.step = step
-        self.status = status
-        super().__init__(f"{step}: {message}")
+__all__ = ["STEP_NAMES", "BuildFailed", "BuildOptions", "BuildOutcome", "StepDone", "run_build"]
 
 
 @dataclass(frozen=True)
@@ -63,17 +54,52 @@ class BuildOptions:
     formats: tuple[str, ...] = ("html", "pdf", "xlsx")
     force: bool = False
     wait: bool = False  # for another build of the same output to finish (else stop at once)
+    text: Path = DEFAULT_TEXT
 
     def parameters(self) -> dict[str, object]:
-        """The options as plain JSON values (paths as given)."""
+        """The options as plain JSON values (paths as given), for the manifest.
+
+        The output formats are recorded with the outputs, not here: the provenance
+        appendix shows these parameters, and an HTML-only preview followed by a full
+        build should not have to execute the report again.
+        """
         return {
             "year": self.year,
             "raw": str(self.raw),
             "reference": str(self.reference),
             "history": str(self.history),
+            "text": _display(self.text),
             "out": str(self.out),
-            "formats": list(self.formats),
         }
+
+    def absolute(self) -> BuildOptions:
+        """The same options with absolute paths (the steps may run in other folders)."""
+        return replace(
+            self,
+            raw=self.raw.resolve(),
+            reference=self.reference.resolve(),
+            history=self.history.resolve(),
+            out=self.out.resolve(),
+            text=self.text.resolve(),
+        )
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """One step finished: how long it took, which parts ran and which were reused."""
+
+    step: str
+    seconds: float
+    ran: tuple[str, ...]
+    reused: tuple[str, ...]
+
+    def describe(self) -> str:
+        """``reused``, ``ran``, or for a step in parts ``ran html; reused pdf``."""
+        if not self.ran:
+            return "reused"
+        if not self.reused or self.reused == (WHOLE,):
+            return "ran"
+        return f"ran {', '.join(self.ran)}; reused {', '.join(self.reused)}"
 
 
 @dataclass
@@ -85,6 +111,7 @@ class BuildOutcome:
     outputs: dict[str, Path]
     renderer: str
     seconds: dict[str, float] = field(default_factory=dict)
+    steps: list[StepDone] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- hashing
@@ -108,16 +135,11 @@ def input_files(options: BuildOptions) -> list[Path]:
     """Every input of a build: extracts, reference, history and the report prose."""
     files = [*_files_under(options.raw), options.reference]
     files += sorted(options.history.glob("*.csv")) if options.history.is_dir() else []
-    files += _files_under(PROJECT_ROOT / "report" / "text")
+    files += _files_under(options.text)
     return files
 
 
-def code_files() -> list[Path]:
-    """The project's code, notebooks and suites: a change to any of them rebuilds."""
-    return sorted({p for pattern in CODE_GLOBS for p in PROJECT_ROOT.glob(pattern)})
-
-
-def hash_files(files: Iterable[Path]) -> dict[str, str]:
+def hash_files(files: list[Path]) -> dict[str, str]:
     """Display path -> SHA-256, for the manifest."""
     return {_display(p): sha256_file(p) for p in files if p.is_file()}
 
@@ -125,22 +147,6 @@ def hash_files(files: Iterable[Path]) -> dict[str, str]:
 def renderer_kind() -> str:
     """``quarto`` when a quarto executable is on PATH, else ``pandoc + typst``."""
     return "quarto" if shutil.which("quarto") else "pandoc + typst"
-
-
-def build_key(options: BuildOptions, inputs: dict[str, str], code: dict[str, str]) -> str:
-    """One hash over inputs, code, parameters, package versions and renderer kind."""
-    parameters = {k: v for k, v in options.parameters().items() if k != "out"}
-    blob = json.dumps(
-        {
-            "inputs": inputs,
-            "code": code,
-            "parameters": parameters,
-            "versions": package_versions(),
-            "renderer": renderer_kind(),
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def git_commit() -> dict[str, object] | None:
@@ -165,6 +171,31 @@ def git_commit() -> dict[str, object] | None:
     return {"commit": commit, "dirty": bool(status.strip())}
 
 
+def check_output_formats(options: BuildOptions) -> None:
+    """Refuse unknown formats before any step runs."""
+    from pipeline.render import RenderError, check_formats
+
+    try:
+        check_formats(options.formats)
+    except RenderError as error:
+        raise BuildFailed("options", str(error), 1) from None
+
+
+def check_inputs_exist(options: BuildOptions) -> None:
+    """Stop at once, naming the full path tried, when the extracts or reference are missing."""
+    if not options.reference.is_file():
+        raise InputError(
+            str(options.reference),
+            f"reference file not found (looked for {options.reference.resolve()}); "
+            "give its path with --reference",
+        )
+    if not options.raw.is_dir():
+        raise InputError(
+            str(options.raw),
+            f"extract folder not found (looked for {options.raw.resolve()}); give it with --raw",
+        )
+
+
 # ---------------------------------------------------------------- manifest
 
 
@@ -181,16 +212,47 @@ def write_manifest(folder: Path, manifest: dict) -> None:
     atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
 
-def reusable(options: BuildOptions, key: str) -> dict | None:
-    """The previous manifest when its key matches and its outputs are all there."""
-    manifest = read_manifest(options.out)
-    if manifest is None or manifest.get("build_key") != key:
-        return None
-    outputs = manifest.get("outputs", {})
-    wanted = set(options.formats)
-    if set(outputs) != wanted or not all((options.out / p).is_file() for p in outputs.values()):
-        return None
-    return manifest
+def provenance_material(options: BuildOptions, inputs: dict[str, str], renderer: str) -> dict:
+    """What the report's provenance appendix shows that a later build could change.
+
+    Part of the report step's key, so a reused report never shows stale checksums,
+    parameters or versions. The output folder is left out: a build only reuses steps
+    from the same folder.
+    """
+    parameters = {k: v for k, v in options.parameters().items() if k != "out"}
+    return {
+        "inputs": inputs,
+        "parameters": parameters,
+        "versions": package_versions(),
+        "renderer": renderer,
+    }
+
+
+def base_manifest(options: BuildOptions, inputs: dict[str, str], renderer: str) -> dict:
+    """The manifest fields known before the steps run."""
+    return {
+        "year": options.year,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_key": None,
+        "parameters": options.parameters(),
+        "formats": list(options.formats),
+        "inputs": inputs,
+        "versions": package_versions(),
+        "renderer": {"kind": renderer_kind(), "name": renderer},
+        "git": git_commit(),
+        "steps": {},
+        "step_keys": {},
+        "outputs": {},
+    }
+
+
+def combined_key(step_keys: dict[str, dict], formats: tuple[str, ...]) -> str:
+    """One hash over every step's key and the output formats."""
+    blob = json.dumps(
+        {"steps": {unit: record["key"] for unit, record in step_keys.items()}, "formats": formats},
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------- folders
@@ -241,132 +303,254 @@ def remove_leftovers(out: Path) -> list[Path]:
     return removed
 
 
-# ---------------------------------------------------------------- the steps
+def carry_over(previous: Path, folder: Path, relative: str) -> None:
+    """Copy one output (file or folder) of the previous build into the new folder.
+
+    Copied, not hard-linked: a later step may write into a reused folder in place (the
+    Word render adds PNGs beside the charts), which must never reach the previous build.
+    Modification times are kept, so a file carried over can be told from one rewritten.
+    """
+    source, target = previous / relative, folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    else:
+        shutil.copy2(source, target)
 
 
-def step_validate(options: BuildOptions, folder: Path) -> None:
-    """Validate the extracts; a failed check stops the build with the summary."""
-    from pipeline.validate import run_validate_cli
-
-    status = run_validate_cli(options.year, options.raw, options.reference, folder)
-    if status == 2:
-        raise BuildFailed("validate", "the extracts failed validation (summary above)", 2)
-    if status != 0:
-        raise BuildFailed("validate", "validation crashed (message above)", 1)
+# ---------------------------------------------------------------- reuse
 
 
-def step_figures(options: BuildOptions, folder: Path) -> None:
-    """Compute figures.csv with notebooks/figures.ipynb."""
-    from pipeline.runner import NotebookFailed, execute_notebook, project_path
-
-    parameters = {
-        "year": options.year,
-        "raw_dir": str(options.raw.resolve()),
-        "reference": str(options.reference.resolve()),
-        "history_dir": str(options.history.resolve()),
-        "out_dir": str(folder.resolve()),
-    }
-    try:
-        execute_notebook(
-            project_path("notebooks/figures.ipynb"),
-            folder / "notebooks" / "figures.ipynb",
-            parameters,
-        )
-    except NotebookFailed as exc:
-        status = 2 if exc.ename == "InputError" else 1
-        raise BuildFailed("figures", f"{exc.ename}: {exc.evalue}", status) from None
+def previous_record(previous: dict | None, unit: str, key: str, out: Path) -> dict | None:
+    """The previous build's record of ``unit`` when it has the same key and its outputs
+    are all still there."""
+    if previous is None:
+        return None
+    record = (previous.get("step_keys") or {}).get(unit)
+    if not record or record.get("key") != key or not record.get("outputs"):
+        return None
+    if not all((out / relative).exists() for relative in record["outputs"]):
+        return None
+    return record
 
 
-def step_report_and_render(options: BuildOptions, folder: Path) -> tuple[dict, dict, str]:
-    """Execute the report notebook and render it; returns outputs, timings, renderer."""
-    from pipeline.narrative import key_messages_of
-    from pipeline.render import RenderError, render_report
-
-    try:
-        result = render_report(
-            year=options.year,
-            figures=folder / "figures.csv",
-            validation_summary=folder / "validation" / "summary.md",
-            reference=options.reference,
-            raw_dir=options.raw,
-            out_dir=folder,
-            formats=options.formats,
-            key_messages=key_messages_of(folder / "figures.csv", options.reference, options.year),
-        )
-    except RenderError as exc:
-        raise BuildFailed("report", str(exc), 2 if exc.data_problem else 1) from None
-    notebooks = folder / "notebooks"
-    notebooks.mkdir(exist_ok=True)
-    shutil.copy2(result.notebook, notebooks / result.notebook.name)
-    outputs = {fmt: path.relative_to(folder.resolve()) for fmt, path in result.outputs.items()}
-    return outputs, dict(result.seconds), result.renderer
-
-
-def planned_renderer(folder: Path) -> str:
-    """Name and version of the renderer the report step will use."""
+def planned_renderer(out: Path) -> str:
+    """Name and version of the renderer the render step will use for ``out``."""
     from pipeline.render import choose_renderer
 
-    return choose_renderer(folder)[1]
+    return choose_renderer(out)[1]
 
 
-def timed(step: Callable[[], object]) -> tuple[object, float]:
-    """Run a step and measure its wall time in seconds."""
-    started = time.perf_counter()
-    value = step()
-    return value, round(time.perf_counter() - started, 2)
+def all_reusable(context: StepContext, previous: dict | None) -> dict[str, dict] | None:
+    """Every step's record when all of them can be reused as they are in ``<out>``.
+
+    Keys of later steps are computed from the outputs of earlier ones as they are in
+    ``<out>``, which is what a rebuild would link into its folder.
+    """
+    if previous is None or set(previous.get("outputs", {})) != set(context.options.formats):
+        return None
+    records: dict[str, dict] = {}
+    for step in STEPS:
+        for part in step.parts(context.options):
+            unit = step.unit(part)
+            key = step_key(step, context, part)
+            record = previous_record(previous, unit, key, context.options.out)
+            if record is None:
+                return None
+            records[unit] = record
+    return records
 
 
-def base_manifest(options: BuildOptions, key: str, inputs: dict[str, str]) -> dict:
-    """The manifest fields known before the steps run."""
-    return {
-        "year": options.year,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "build_key": key,
-        "parameters": options.parameters(),
-        "inputs": inputs,
-        "versions": package_versions(),
-        "renderer": {"kind": renderer_kind(), "name": None},
-        "git": git_commit(),
-        "steps": {},
-        "outputs": {},
+class StepRunner:
+    """Runs the steps of one build in ``folder``: reuses what it can, runs the rest,
+    two at a time when they do not depend on each other."""
+
+    def __init__(
+        self,
+        context: StepContext,
+        previous: dict | None,
+        manifest: dict,
+        progress: Callable[[StepDone], None],
+    ) -> None:
+        self.context = context
+        self.previous = previous
+        self.manifest = manifest
+        self.progress = progress
+        self.done: list[StepDone] = []
+        self.reused: dict[str, tuple[str, ...]] = {}
+        self.warmed: set[str] = set()
+
+    def run(self) -> None:
+        """Run every step, in dependency order; raise the first failed step's error.
+
+        When a step fails, no further step starts; the ones running are waited for,
+        and the failure of the earliest step (in build order) is raised, so a failed
+        validation is what the analyst sees even when the figures failed too.
+        """
+        options = self.context.options
+        wanted = [step for step in STEPS if step.parts(options)]
+        finished = {step.name for step in STEPS} - {step.name for step in wanted}
+        failures: list[BuildFailed] = []
+        try:
+            with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="step") as pool:
+                try:
+                    self.schedule(pool, wanted, finished, failures)
+                except BaseException:  # Ctrl-C: stop the notebooks running in the pool
+                    from pipeline.runner import kill_kernels
+
+                    kill_kernels()
+                    raise
+        finally:
+            if self.warmed:
+                from pipeline.runner import discard_warm_kernels
+
+                discard_warm_kernels()
+        if failures:
+            raise min(failures, key=lambda failure: STEP_NAMES.index(failure.step))
+
+    def schedule(
+        self,
+        pool: ThreadPoolExecutor,
+        pending: list[Step],
+        finished: set[str],
+        failures: list[BuildFailed],
+    ) -> None:
+        """Start each step once the steps it comes after have finished."""
+        running: dict[Future, tuple[Step, dict[str, str], float]] = {}
+        while True:
+            ready = [s for s in pending if set(s.after) <= finished] if not failures else []
+            for step in ready:
+                pending.remove(step)
+                job = self.start(step, pool)
+                if job is None:
+                    finished.add(step.name)
+                else:
+                    running[job[0]] = (step, job[1], time.perf_counter())
+            if ready:
+                continue  # reused steps may have made more steps ready
+            if not running:
+                return
+            if len(running) < WORKERS and not failures:
+                self.warm_up_next(pending, finished | {s.name for s, _, _ in running.values()})
+            completed, _ = wait(running, return_when=FIRST_COMPLETED)
+            for job in completed:
+                step, keys, started = running.pop(job)
+                try:
+                    job.result()
+                except BuildFailed as failure:
+                    failures.append(failure)
+                    continue
+                self.finish(step, keys, round(time.perf_counter() - started, 2))
+                finished.add(step.name)
+
+    def warm_up_next(self, pending: list[Step], started: set[str]) -> None:
+        """With a core free, start the kernel of a step whose earlier steps are under way."""
+        for step in pending:
+            if step.warm_up and step.name not in self.warmed and set(step.after) <= started:
+                self.warmed.add(step.name)
+                step.warm_up()
+                return
+
+    def start(self, step: Step, pool: ThreadPoolExecutor) -> tuple[Future, dict] | None:
+        """Reuse the parts of ``step`` whose key is unchanged; submit the others."""
+        options, folder = self.context.options, self.context.folder
+        keys = {part: step_key(step, self.context, part) for part in step.parts(options)}
+        reused = []
+        for part, key in keys.items():
+            record = previous_record(self.previous, step.unit(part), key, options.out)
+            if record is None:
+                continue
+            for relative in record["outputs"]:
+                carry_over(options.out, folder, relative)
+            self.record(step, part, key, reused=True, outputs=record["outputs"])
+            reused.append(part)
+        todo = tuple(part for part in keys if part not in reused)
+        self.reused[step.name] = tuple(reused)
+        if not todo:
+            self.report(StepDone(step.name, 0.0, (), tuple(reused)))
+            return None
+        if step.reads_manifest:
+            write_manifest(folder, public(self.manifest))
+        return pool.submit(step.run, self.context, todo), {p: keys[p] for p in todo}
+
+    def finish(self, step: Step, keys: dict[str, str], seconds: float) -> None:
+        """Record the parts that ran, with the outputs they wrote."""
+        folder = self.context.folder
+        for part, key in keys.items():
+            outputs = [o for o in step.outputs(part) if (folder / o).exists()]
+            self.record(step, part, key, reused=False, outputs=outputs)
+        self.report(StepDone(step.name, seconds, tuple(keys), self.reused.get(step.name, ())))
+
+    def record(self, step: Step, part: str, key: str, *, reused: bool, outputs: list) -> None:
+        """One entry of the manifest's ``step_keys``."""
+        self.manifest["step_keys"][step.unit(part)] = {
+            "key": key,
+            "reused": reused,
+            "outputs": list(outputs),
+        }
+
+    def report(self, done: StepDone) -> None:
+        """Note a finished step in the manifest and tell the caller."""
+        self.manifest["steps"][done.step] = done.seconds
+        self.done.append(done)
+        self.progress(done)
+
+
+def public(manifest: dict) -> dict:
+    """The manifest with steps and step keys in build order (steps finish in any order)."""
+
+    def order(unit: str) -> tuple[int, str]:
+        return STEP_NAMES.index(unit.split(".")[0]), unit
+
+    ordered = dict(manifest)
+    ordered["steps"] = {s: manifest["steps"][s] for s in STEP_NAMES if s in manifest["steps"]}
+    ordered["step_keys"] = {
+        u: manifest["step_keys"][u] for u in sorted(manifest["step_keys"], key=order)
     }
+    return ordered
 
 
 @holding_build_lock
-def run_build(options: BuildOptions, progress: Callable[[str, float], None]) -> BuildOutcome:
-    """Build the report for ``options`` (or reuse the last build) and return what happened.
+def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> BuildOutcome:
+    """Build the report for ``options``, reusing every step whose inputs are unchanged.
 
-    ``progress(step, seconds)`` is called after each step. Raises :class:`BuildFailed`, or
-    :class:`pipeline.lock.BuildLocked` when another build of the same output is running.
+    ``progress(done)`` is called after each step (run or reused). Raises
+    :class:`BuildFailed` when a step fails and :class:`InputError` when the extract
+    folder or the reference file is missing.
     """
+    check_inputs_exist(options)
+    check_output_formats(options)
+    work = options.absolute()
     inputs = hash_files(input_files(options))
-    key = build_key(options, inputs, hash_files(code_files()))
-    previous = None if options.force else reusable(options, key)
-    if previous is not None:
-        remove_leftovers(options.out)
-        outputs = {fmt: options.out / p for fmt, p in previous["outputs"].items()}
-        return BuildOutcome(options.out, True, outputs, previous["renderer"]["name"])
+    renderer = planned_renderer(work.out)
+    provenance = provenance_material(options, inputs, renderer)
+    previous = None if options.force else read_manifest(work.out)
 
-    folder = temp_folder(options.out)
-    manifest = base_manifest(options, key, inputs)
-    _, manifest["steps"]["validate"] = timed(lambda: step_validate(options, folder))
-    progress("validate", manifest["steps"]["validate"])
-    _, manifest["steps"]["figures"] = timed(lambda: step_figures(options, folder))
-    progress("figures", manifest["steps"]["figures"])
-    manifest["renderer"]["name"] = planned_renderer(folder)
-    write_manifest(folder, manifest)  # the report's provenance appendix reads it
-    outputs, seconds, renderer = step_report_and_render(options, folder)
-    manifest["steps"]["report"] = round(seconds.pop("execute", 0.0), 2)
-    manifest["steps"]["render"] = round(sum(seconds.values()), 2)
-    progress("report", manifest["steps"]["report"])
-    progress("render", manifest["steps"]["render"])
-    manifest["renderer"]["name"] = renderer
+    records = all_reusable(StepContext(work, work.out, renderer, provenance), previous)
+    if records is not None and previous is not None:
+        remove_leftovers(work.out)
+        outputs = {fmt: options.out / p for fmt, p in previous["outputs"].items()}
+        done = [StepDone(s.name, 0.0, (), tuple(s.parts(work))) for s in STEPS if s.parts(work)]
+        return BuildOutcome(options.out, True, outputs, previous["renderer"]["name"], steps=done)
+
+    folder = temp_folder(work.out)
+    manifest = base_manifest(options, inputs, renderer)
+    runner = StepRunner(
+        StepContext(work, folder, renderer, provenance), previous, manifest, progress
+    )
+    runner.run()
+    from pipeline.render import OUTPUT_NAMES, check_formats
+
+    outputs = {fmt: Path(OUTPUT_NAMES[fmt]) for fmt in check_formats(options.formats)}
     manifest["outputs"] = {fmt: str(p) for fmt, p in outputs.items()}
-    write_manifest(folder, manifest)
-    replace_folder(folder, options.out)
-    remove_leftovers(options.out)
+    manifest["build_key"] = combined_key(manifest["step_keys"], options.formats)
+    write_manifest(folder, public(manifest))
+    replace_folder(folder, work.out)
+    remove_leftovers(work.out)
     final = {fmt: options.out / p for fmt, p in outputs.items()}
-    return BuildOutcome(options.out, False, final, renderer, dict(manifest["steps"]))
+    return BuildOutcome(
+        options.out, False, final, renderer, dict(manifest["steps"]), list(runner.done)
+    )
 
 
 # ---------------------------------------------------------------- archive

@@ -10,12 +10,17 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError
+
+if TYPE_CHECKING:
+    from pipeline.build import BuildOptions, StepDone
 
 DEFAULT_YEAR = "2016-17"
 DEFAULT_REFERENCE = "data/reference/authority.yml"
 DEFAULT_HISTORY = "data/history"
+DEFAULT_TEXT = "report/text"
 EXIT_OK, EXIT_CRASH, EXIT_DATA = 0, 1, 2
 DEFAULT_TO = "html,pdf,xlsx"
 TO_HELP = "comma-separated formats out of html, pdf, docx, xlsx (default html,pdf,xlsx)"
@@ -189,32 +194,45 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """Validate, compute, report and render in one go, or reuse an unchanged build."""
-    from rich.console import Console
+def build_options(args: argparse.Namespace, formats: tuple[str, ...]) -> BuildOptions:
+    """The build options of ``build`` and ``preview`` from the command line."""
+    from pipeline.build import BuildOptions
 
-    from pipeline.build import BuildFailed, BuildOptions, leftovers, run_build
-    from pipeline.lock import BuildLocked
-
-    console = Console(highlight=False)
-    options = BuildOptions(
+    return BuildOptions(
         year=args.year,
         raw=Path(args.raw or default_raw(args.year)),
         reference=Path(args.reference),
         history=Path(args.history),
         out=Path(args.out or default_out(args.year)),
-        formats=tuple(f.strip() for f in args.to.split(",") if f.strip()),
-        force=args.force,
-        wait=args.wait,
+        formats=formats,
+        force=getattr(args, "force", False),
+        wait=getattr(args, "wait", False),
+        text=Path(args.text),
     )
+
+
+def step_line(done: StepDone) -> str:
+    """One progress line: ``  done   validate    4.9 s`` or ``  reused figures``."""
+    if not done.ran:
+        return f"  [cyan]reused[/] {done.step:<11}          (inputs unchanged)"
+    note = "" if done.describe() == "ran" else f" ({done.describe()})"
+    return f"  [green]done[/]   {done.step:<11} {done.seconds:6.1f} s{note}"
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate, compute, report and render, reusing every step whose inputs are unchanged."""
+    from rich.console import Console
+
+    from pipeline.build import BuildFailed, leftovers, run_build
+    from pipeline.lock import BuildLocked
+
+    console = Console(highlight=False)
+    options = build_options(args, tuple(f.strip() for f in args.to.split(",") if f.strip()))
     console.print(f"[bold]Building the {args.year} report[/] into {options.out}")
 
-    def progress(step: str, seconds: float) -> None:
-        console.print(f"  [green]done[/] {step:<9} {seconds:6.1f} s")
-
     try:
-        with console.status("working: validate -> figures -> report -> render"):
-            outcome = run_build(options, progress)
+        with console.status("working: validate, figures -> report -> render"):
+            outcome = run_build(options, lambda done: console.print(step_line(done)))
     except BuildLocked as exc:
         fail(f"{exc}; try again when it has finished, or use --wait")
         return EXIT_CRASH
@@ -231,10 +249,30 @@ def cmd_build(args: argparse.Namespace) -> int:
             "parameters): reusing it. Use --force to rebuild."
         )
     else:
+        reused = [done.step for done in outcome.steps if not done.ran]
+        if reused:
+            console.print(f"Reused (inputs unchanged): {', '.join(reused)}.")
         console.print(f"Rendered with {outcome.renderer}.")
     for fmt, path in outcome.outputs.items():
         console.print(f"  {fmt.upper():<4} {path}")
     return EXIT_OK
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Build the HTML, serve it on localhost and rebuild it when an input changes."""
+    from rich.console import Console
+
+    from pipeline.preview import run_preview
+
+    console = Console(highlight=False)
+    options = build_options(args, ("html",))
+    console.print(f"[bold]Previewing the {args.year} report[/] (HTML only, into {options.out})")
+    return run_preview(
+        options,
+        args.port,
+        say=lambda text: console.print(text, markup=False),
+        progress=lambda done: console.print(step_line(done)),
+    )
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
@@ -348,12 +386,23 @@ def build_parser() -> argparse.ArgumentParser:
     synth.set_defaults(run=cmd_synth)
     build = sub.add_parser("build", help="validate, compute, report and render in one go")
     add_year_options(build, history=True)
+    build.add_argument("--text", default=DEFAULT_TEXT, help="folder of the report's prose")
     build.add_argument("--to", default=DEFAULT_TO, help=TO_HELP)
-    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--force", action="store_true", help="rebuild every step")
     build.add_argument(
         "--wait", action="store_true", help="wait for another build of the same output to finish"
     )
     build.set_defaults(run=cmd_build)
+
+    preview = sub.add_parser(
+        "preview", help="serve the HTML report on localhost, rebuilt when the inputs change"
+    )
+    add_year_options(preview, history=True)
+    preview.add_argument("--text", default=DEFAULT_TEXT, help="folder of the report's prose")
+    preview.add_argument(
+        "--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)"
+    )
+    preview.set_defaults(run=cmd_preview)
 
     archive = sub.add_parser("archive", help="keep a year's figures for next year's report")
     archive.add_argument(

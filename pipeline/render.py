@@ -606,19 +606,71 @@ def render_report(
     *,
     published: dt.date | None = None,
     key_messages: Sequence[str] = (),
+    text_dir: str | Path = TEXT_DIR,
 ) -> RenderResult:
     """Execute the report notebook for ``year`` and write the requested formats.
 
     ``published`` (the date on the cover, default today) and ``key_messages`` (shown on
-    the cover when given) go into the document metadata.
+    the cover when given) go into the document metadata. The build runs the same three
+    parts as separate steps: :func:`execute_report`, :func:`render_executed` and the
+    spreadsheet (:func:`pipeline.spreadsheet.write_spreadsheet`).
     """
     from pipeline.reference import load_reference
     from pipeline.spreadsheet import write_spreadsheet
 
     out_dir = Path(out_dir).resolve()
+    formats = check_formats(formats)
+    started = time.perf_counter()
+    write_vega_head(out_dir)
+    notebook = execute_report(
+        year,
+        figures,
+        validation_summary,
+        reference,
+        raw_dir,
+        out_dir,
+        formats=formats,
+        published=published,
+        key_messages=key_messages,
+        text_dir=text_dir,
+    )
+    seconds = {"execute": time.perf_counter() - started}
+    outputs: dict[str, Path] = {}
+    if "xlsx" in formats:
+        started = time.perf_counter()
+        authority = load_reference(reference).authority
+        outputs["xlsx"] = write_spreadsheet(
+            figures, out_dir / OUTPUT_NAMES["xlsx"], year, authority
+        )
+        seconds["xlsx"] = time.perf_counter() - started
+    result = render_executed(notebook, out_dir, formats)
+    outputs.update(result.outputs)
+    seconds.update(result.seconds)
+    outputs = {f: outputs[f] for f in formats if f in outputs}
+    log.info("Rendered %s with %s", ", ".join(str(p) for p in outputs.values()), result.renderer)
+    return RenderResult(result.renderer, notebook, outputs, seconds)
+
+
+def execute_report(
+    year: str,
+    figures: str | Path,
+    validation_summary: str | Path | None,
+    reference: str | Path,
+    raw_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    published: dt.date | None = None,
+    key_messages: Sequence[str] = (),
+    text_dir: str | Path = TEXT_DIR,
+) -> Path:
+    """Execute the report notebook into ``out_dir/annual-report.ipynb`` (charts beside it),
+    with the front matter and, for an HTML page, the list of files delivered beside it."""
+    from pipeline.reference import load_reference
+
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     formats = check_formats(formats)
-    kind, renderer = choose_renderer(out_dir)
     authority = load_reference(reference).authority
     info = DocumentInfo(
         report_title(year), authority, year, published or dt.date.today(), tuple(key_messages)
@@ -630,30 +682,28 @@ def render_report(
         "reference": str(Path(reference).resolve()),
         "raw_dir": str(Path(raw_dir).resolve()),
         "out_dir": str(out_dir),
-        "text_dir": str(TEXT_DIR),
-        "renderer": renderer,
+        "text_dir": str(Path(text_dir).resolve()),
+        "renderer": choose_renderer(out_dir)[1],
     }
-    started = time.perf_counter()
-    write_vega_head(out_dir)
     downloads = download_files(formats, out_dir) if "html" in formats else []
-    notebook = execute_notebook(out_dir, parameters, info, downloads)
-    seconds = {"execute": time.perf_counter() - started}
-    outputs: dict[str, Path] = {}
-    if "xlsx" in formats:
-        started = time.perf_counter()
-        outputs["xlsx"] = write_spreadsheet(
-            figures, out_dir / OUTPUT_NAMES["xlsx"], year, authority
-        )
-        seconds["xlsx"] = time.perf_counter() - started
+    return execute_notebook(out_dir, parameters, info, downloads)
+
+
+def render_executed(
+    notebook: Path, out_dir: str | Path, formats: Sequence[str] = DEFAULT_FORMATS
+) -> RenderResult:
+    """Render an executed report notebook (``vega-head.html`` beside it for HTML) to the
+    document formats among ``formats`` (html, pdf, docx; the spreadsheet is separate)."""
+    out_dir = Path(out_dir).resolve()
+    documents = tuple(f for f in check_formats(formats) if f != "xlsx")
+    kind, renderer = choose_renderer(out_dir)
+    if not documents:
+        return RenderResult(renderer, notebook)
     if kind == "quarto":
-        rendered, timings = render_quarto(quarto_path() or "quarto", notebook, out_dir, formats)
+        rendered, timings = render_quarto(quarto_path() or "quarto", notebook, out_dir, documents)
     else:
-        rendered, timings = render_fallback(notebook, out_dir, formats)
-    outputs.update(rendered)
-    seconds.update(timings)
-    outputs = {f: outputs[f] for f in formats if f in outputs}
-    log.info("Rendered %s with %s", ", ".join(str(p) for p in outputs.values()), renderer)
-    return RenderResult(renderer, notebook, outputs, seconds)
+        rendered, timings = render_fallback(notebook, out_dir, documents)
+    return RenderResult(renderer, notebook, rendered, timings)
 
 
 # ---------------------------------------------------------------- provenance appendix

@@ -5,8 +5,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import uuid
+import weakref
+from collections.abc import Iterable
+from concurrent.futures import Future
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +51,95 @@ class LocalKernelManager(KernelManager):
         super().__init__(**kwargs)
         self.transport = "ipc"
         self.ip = os.path.join(_socket_dir(), f"kernel-{uuid.uuid4().hex[:12]}")
+        _kernels.add(self)
+
+
+_kernels: weakref.WeakSet[LocalKernelManager] = weakref.WeakSet()
+
+
+def kill_kernels() -> None:
+    """Kill every kernel this process started and still runs (a build was interrupted).
+
+    Kernels run in their own session, so Ctrl-C in the terminal does not reach them;
+    a notebook running in another thread then stops with a dead-kernel error.
+    """
+    for manager in list(_kernels):
+        try:
+            if manager.has_kernel:
+                manager.signal_kernel(signal.SIGKILL)
+        except Exception:  # already gone
+            pass
+
+
+# ---------------------------------------------------------------- kernels started early
+
+_warm: dict[Path, Future] = {}
+_warm_lock = threading.Lock()
+
+
+def _started_kernel(modules: tuple[str, ...]) -> KernelManager:
+    """A kernel in the project folder that has already imported ``modules``."""
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    manager = LocalKernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(PROJECT_ROOT))
+    client = manager.client()
+    try:
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        if modules:
+            client.execute_interactive(f"import {', '.join(modules)}", silent=True, timeout=60)
+    except BaseException:
+        manager.shutdown_kernel(now=True)
+        raise
+    finally:
+        client.stop_channels()
+    return manager
+
+
+def warm_kernel(source: Path, modules: Iterable[str] = ()) -> None:
+    """Start, in the background, the kernel for the next run of ``source``.
+
+    Starting a kernel and importing the libraries a notebook needs takes about a
+    second; a build does it while an earlier step still runs on the other core. The
+    notebook's cells then run as usual (silent imports leave no trace in its outputs).
+    """
+    future: Future = Future()
+    with _warm_lock:
+        if source in _warm:
+            return
+        _warm[source] = future
+
+    def start() -> None:
+        try:
+            future.set_result(_started_kernel(tuple(modules)))
+        except BaseException as error:  # the notebook will start its own kernel
+            future.set_exception(error)
+
+    threading.Thread(target=start, name=f"warm-{source.stem}", daemon=True).start()
+
+
+def _take_warm_kernel(source: Path) -> KernelManager | None:
+    """The kernel started early for ``source``, if any (waiting for it to be ready)."""
+    with _warm_lock:
+        future = _warm.pop(source, None)
+    if future is None:
+        return None
+    try:
+        return future.result(timeout=90)
+    except Exception:
+        return None
+
+
+def discard_warm_kernels() -> None:
+    """Shut down kernels started early that no notebook used (a build stopped)."""
+    with _warm_lock:
+        futures = list(_warm.values())
+        _warm.clear()
+    for future in futures:
+        try:
+            future.result(timeout=90).shutdown_kernel(now=True)
+        except Exception:
+            pass
 
 
 def project_path(relative: str) -> Path:
@@ -64,6 +158,7 @@ def execute_notebook(source: Path, dest: Path, parameters: dict[str, object]) ->
     handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.", suffix=".ipynb")
     os.close(handle)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    kernel = _take_warm_kernel(source)
     try:
         papermill.execute_notebook(
             str(source),
@@ -71,8 +166,14 @@ def execute_notebook(source: Path, dest: Path, parameters: dict[str, object]) ->
             parameters=parameters,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(PROJECT_ROOT),
+            # the kernel starts in the project folder; papermill's own ``cwd`` would
+            # chdir this whole process, which races when two steps run side by side
+            resources={"metadata": {"path": str(PROJECT_ROOT)}},
             kernel_manager_class=LocalKernelManager,
+            # written once at the end (and on failure): saving after every cell
+            # re-validated and rewrote the whole notebook, about 1 s for the report
+            request_save_on_cell_execute=False,
+            **({"km": kernel} if kernel is not None else {}),
         )
     except papermill.PapermillExecutionError as exc:
         failed = dest.with_name(f"{dest.stem}.failed.ipynb")
@@ -81,5 +182,8 @@ def execute_notebook(source: Path, dest: Path, parameters: dict[str, object]) ->
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    finally:
+        if kernel is not None:  # a kernel passed in is not shut down by papermill
+            kernel.shutdown_kernel(now=True)
     os.replace(temp, dest)
     return dest

@@ -166,7 +166,25 @@ def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):
     assert any(k.endswith("2015-16.csv") for k in inputs)
     assert any(k.startswith("report/text/") for k in inputs)
     assert {"python", "polars", "great_expectations", "altair", "typst"} <= set(data["versions"])
-    assert set(data["steps"]) == {"validate", "figures", "report", "render"}
+    assert set(data["steps"]) == {
+        "validate",
+        "figures",
+        "assets",
+        "report",
+        "spreadsheet",
+        "render",
+    }
+    assert set(data["step_keys"]) == {
+        "validate",
+        "figures",
+        "assets",
+        "report",
+        "spreadsheet",
+        "render.html",
+        "render.pdf",
+        "render.docx",
+    }
+    assert not any(record["reused"] for record in data["step_keys"].values())
     assert data["renderer"]["name"].startswith("quarto" if shutil.which("quarto") else "pandoc")
     assert data["parameters"]["year"] == "2016-17"
     assert data["outputs"] == {
