@@ -491,7 +491,11 @@ def load_reference(path: str | Path) -> Reference:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InputError(file, "reference file not found") from None
+        raise InputError(
+            file,
+            f"reference file not found (looked for {path.resolve()}); "
+            "give its path with --reference",
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(file, f"not valid YAML: {exc}") from None
     if not isinstance(raw, dict):

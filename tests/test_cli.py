@@ -132,3 +132,30 @@ def test_figures_refuses_data_that_fails_validation(tmp_path, capsys):
     assert not (out / "figures.csv").exists()
     assert main([*args, "--skip-validation"]) == 0
     assert (out / "figures.csv").is_file()
+
+
+# ---------------------------------------------------------------- run outside the project
+
+
+def test_missing_reference_names_the_full_path_tried(tmp_path):
+    from pipeline.errors import InputError
+    from pipeline.reference import load_reference
+
+    with pytest.raises(InputError) as caught:
+        load_reference(Path("nowhere") / "authority.yml")
+    assert str(Path("nowhere/authority.yml").resolve()) in caught.value.message
+    assert "--reference" in caught.value.message
+
+
+@pytest.mark.parametrize("command", ["build", "preview"])
+def test_command_run_outside_the_project_says_which_reference_it_looked_for(
+    command, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)  # the default data/reference/authority.yml is not here
+    raw = ROOT / "data" / "raw" / "2016-17"
+    assert main([command, "--raw", str(raw), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    tried = tmp_path / "data" / "reference" / "authority.yml"
+    assert f"reference file not found (looked for {tried})" in error
+    assert "give its path with --reference" in error
+    assert not (tmp_path / "out").exists()
