@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build import STEPS, leftovers
+from pipeline.build import STEP_NAMES, leftovers
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = "2016-17"
@@ -140,7 +140,7 @@ def step_rows(steps: dict[str, float]) -> list[Row]:
     """One row per build step that has a recorded time."""
     return [
         Row(f"build cold: {s}", "sample", steps[s], None, "manifest.json")
-        for s in STEPS
+        for s in STEP_NAMES
         if s in steps
     ]
 

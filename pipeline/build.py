@@ -182,7 +182,7 @@ def check_output_formats(options: BuildOptions) -> None:
 
 
 def check_inputs_exist(options: BuildOptions) -> None:
-    """Stop at once, naming the full path tried, when the extracts or reference are missing."""
+    """Stop at once, naming the full path tried, when an input file or folder is missing."""
     if not options.reference.is_file():
         raise InputError(
             str(options.reference),
@@ -341,24 +341,27 @@ def planned_renderer(out: Path) -> str:
     return choose_renderer(out)[1]
 
 
-def all_reusable(context: StepContext, previous: dict | None) -> dict[str, dict] | None:
-    """Every step's record when all of them can be reused as they are in ``<out>``.
+def reuse_plan(context: StepContext, previous: dict | None) -> dict[str, bool]:
+    """For every step (part): can it be reused as it is in ``<out>``?
 
     Keys of later steps are computed from the outputs of earlier ones as they are in
     ``<out>``, which is what a rebuild would link into its folder.
     """
-    if previous is None or set(previous.get("outputs", {})) != set(context.options.formats):
-        return None
-    records: dict[str, dict] = {}
-    for step in STEPS:
-        for part in step.parts(context.options):
-            unit = step.unit(part)
-            key = step_key(step, context, part)
-            record = previous_record(previous, unit, key, context.options.out)
-            if record is None:
-                return None
-            records[unit] = record
-    return records
+    return {
+        step.unit(part): previous_record(
+            previous, step.unit(part), step_key(step, context, part), context.options.out
+        )
+        is not None
+        for step in STEPS
+        for part in step.parts(context.options)
+    }
+
+
+def nothing_to_do(plan: dict[str, bool], previous: dict | None, options: BuildOptions) -> bool:
+    """Every step reusable, and the last build made the formats asked for."""
+    if previous is None or set(previous.get("outputs", {})) != set(options.formats):
+        return False
+    return all(plan.values())
 
 
 class StepRunner:
@@ -380,8 +383,12 @@ class StepRunner:
         self.reused: dict[str, tuple[str, ...]] = {}
         self.warmed: set[str] = set()
 
-    def run(self) -> None:
+    def run(self, plan: dict[str, bool]) -> None:
         """Run every step, in dependency order; raise the first failed step's error.
+
+        ``plan`` says which steps the previous build lets reuse; a step that must run at
+        once with nothing before it to wait for (the report, after a prose edit) has its
+        kernel started before anything else.
 
         When a step fails, no further step starts; the ones running are waited for,
         and the failure of the earliest step (in build order) is raised, so a failed
@@ -391,6 +398,11 @@ class StepRunner:
         wanted = [step for step in STEPS if step.parts(options)]
         finished = {step.name for step in STEPS} - {step.name for step in wanted}
         failures: list[BuildFailed] = []
+        for step in wanted:
+            earlier_reused = all(plan.get(name, True) for name in step.after)
+            if step.warm_up and earlier_reused and not plan.get(step.name, True):
+                self.warmed.add(step.name)
+                step.warm_up()
         try:
             with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="step") as pool:
                 try:
@@ -469,6 +481,10 @@ class StepRunner:
         if not todo:
             self.report(StepDone(step.name, 0.0, (), tuple(reused)))
             return None
+        if self.previous is not None:
+            for relative in step.seed:  # earlier results the step may keep (see memo.py)
+                if (options.out / relative).exists():
+                    carry_over(options.out, folder, relative)
         if step.reads_manifest:
             write_manifest(folder, public(self.manifest))
         return pool.submit(step.run, self.context, todo), {p: keys[p] for p in todo}
@@ -526,8 +542,8 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     provenance = provenance_material(options, inputs, renderer)
     previous = None if options.force else read_manifest(work.out)
 
-    records = all_reusable(StepContext(work, work.out, renderer, provenance), previous)
-    if records is not None and previous is not None:
+    plan = reuse_plan(StepContext(work, work.out, renderer, provenance), previous)
+    if nothing_to_do(plan, previous, options):
         remove_leftovers(work.out)
         outputs = {fmt: options.out / p for fmt, p in previous["outputs"].items()}
         done = [StepDone(s.name, 0.0, (), tuple(s.parts(work))) for s in STEPS if s.parts(work)]
@@ -538,7 +554,7 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     runner = StepRunner(
         StepContext(work, folder, renderer, provenance), previous, manifest, progress
     )
-    runner.run()
+    runner.run(plan)
     from pipeline.render import OUTPUT_NAMES, check_formats
 
     outputs = {fmt: Path(OUTPUT_NAMES[fmt]) for fmt in check_formats(options.formats)}

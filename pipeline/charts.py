@@ -22,6 +22,7 @@ import json
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import altair as alt
@@ -29,6 +30,7 @@ import polars as pl
 import vl_convert as vlc
 
 from pipeline import safe
+from pipeline.memo import write_converted
 from pipeline.narrative import change_phrase, percent, percent_column, rows
 from pipeline.reference import NOT_RECORDED
 from pipeline.years import display_year, previous_year
@@ -40,6 +42,7 @@ FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 WIDTH = 520
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 LABEL_WRAP = 44  # characters per line of an axis label
+SVG_CONVERTER = f"vl-convert-python {metadata.version('vl-convert-python')}"
 
 
 @alt.theme.register("analysis_function", enable=True)
@@ -666,10 +669,11 @@ def typst_table(table: pl.DataFrame) -> str:
 
 
 def write_svg(chart: ReportChart, charts_dir: Path) -> Path:
-    """Write the chart as SVG (vl-convert) to ``charts_dir/<id>.svg``."""
+    """Write the chart as SVG (vl-convert) to ``charts_dir/<id>.svg`` (kept when the same
+    specification was converted there already: see :mod:`pipeline.memo`)."""
     charts_dir.mkdir(parents=True, exist_ok=True)
     path = charts_dir / f"{chart.id}.svg"
-    path.write_text(vlc.vegalite_to_svg(chart.spec()), encoding="utf-8")
+    write_converted(path, chart.spec(), vlc.vegalite_to_svg, SVG_CONVERTER)
     return path
 
 

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 DEFAULT_YEAR = "2016-17"
 DEFAULT_REFERENCE = "data/reference/authority.yml"
 DEFAULT_HISTORY = "data/history"
-DEFAULT_TEXT = "report/text"
 EXIT_OK, EXIT_CRASH, EXIT_DATA = 0, 1, 2
 DEFAULT_TO = "html,pdf,xlsx"
 TO_HELP = "comma-separated formats out of html, pdf, docx, xlsx (default html,pdf,xlsx)"
@@ -196,7 +195,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def build_options(args: argparse.Namespace, formats: tuple[str, ...]) -> BuildOptions:
     """The build options of ``build`` and ``preview`` from the command line."""
-    from pipeline.build import BuildOptions
+    from pipeline.build import DEFAULT_TEXT, BuildOptions
 
     return BuildOptions(
         year=args.year,
@@ -207,7 +206,7 @@ def build_options(args: argparse.Namespace, formats: tuple[str, ...]) -> BuildOp
         formats=formats,
         force=getattr(args, "force", False),
         wait=getattr(args, "wait", False),
-        text=Path(args.text),
+        text=Path(args.text) if args.text else DEFAULT_TEXT,
     )
 
 
@@ -386,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.set_defaults(run=cmd_synth)
     build = sub.add_parser("build", help="validate, compute, report and render in one go")
     add_year_options(build, history=True)
-    build.add_argument("--text", default=DEFAULT_TEXT, help="folder of the report's prose")
+    build.add_argument("--text", help="folder of the report's prose (default report/text)")
     build.add_argument("--to", default=DEFAULT_TO, help=TO_HELP)
     build.add_argument("--force", action="store_true", help="rebuild every step")
     build.add_argument(
@@ -398,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
         "preview", help="serve the HTML report on localhost, rebuilt when the inputs change"
     )
     add_year_options(preview, history=True)
-    preview.add_argument("--text", default=DEFAULT_TEXT, help="folder of the report's prose")
+    preview.add_argument("--text", help="folder of the report's prose (default report/text)")
     preview.add_argument(
         "--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)"
     )

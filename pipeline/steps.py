@@ -28,6 +28,7 @@ import ast
 import functools
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,7 @@ REPORT_IMPORTS: tuple[str, ...] = (
     "pipeline.render",
 )
 PUBLISHED_TEXT_STEMS: tuple[str, ...] = ("compliments", "recommendations", "escalations", "lgo")
+CHART_FILE = re.compile(r"charts/([A-Za-z0-9_.-]+\.svg)")
 WHOLE = ""  # the part name of a step that is not split into parts
 
 
@@ -108,6 +110,7 @@ class Step:
     parts: Callable[[BuildOptions], tuple[str, ...]] = lambda options: (WHOLE,)
     reads_manifest: bool = False  # the manifest so far must be written before it runs
     warm_up: Callable[[], None] | None = None  # start its kernel while earlier steps run
+    seed: tuple[str, ...] = ()  # outputs of the last build it may keep when still valid
 
     def unit(self, part: str) -> str:
         """Name of one part in the manifest and progress lines: ``render.pdf``."""
@@ -453,6 +456,16 @@ def run_report(context: StepContext, parts: tuple[str, ...]) -> None:
         raise BuildFailed("report", str(exc), 2 if exc.data_problem else 1) from None
     (folder / "notebooks").mkdir(exist_ok=True)
     shutil.copy2(notebook, folder / "notebooks" / notebook.name)
+    remove_unused_charts(folder / "charts", notebook.read_text(encoding="utf-8"))
+
+
+def remove_unused_charts(charts: Path, notebook_text: str) -> None:
+    """Delete chart files (carried over from the last build) the report no longer uses."""
+    used = set(CHART_FILE.findall(notebook_text))
+    for path in charts.glob("*.svg") if charts.is_dir() else ():
+        if path.name not in used:
+            path.unlink()
+            path.with_name(path.name + ".key").unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- render
@@ -580,6 +593,7 @@ STEPS: tuple[Step, ...] = (
         run=run_report,
         reads_manifest=True,
         warm_up=warm_report_kernel,
+        seed=("charts",),
     ),
     Step(
         "spreadsheet",

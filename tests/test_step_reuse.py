@@ -113,20 +113,31 @@ def test_nothing_changed_reuses_the_whole_build(council, out, capsys):
     assert (out / "manifest.json").read_bytes() == before
 
 
+def inode(path: Path) -> int:
+    return path.stat().st_ino
+
+
 def test_prose_edit_reruns_only_report_and_render(council, out, capsys):
     sentence = "A sentence added to the commentary by the reuse test."
+    charts_before = {p.name: inode(p) for p in (out / "charts").glob("*.svg")}
     with edited(council / "text" / "commentary.md", lambda text: f"{text}\n{sentence}\n"):
         ran, printed = rebuild(council, out, capsys)
     assert ran == {"report", "render.html"}
     for step in ("validate", "figures", "assets"):
         assert f"reused {step}" in " ".join(printed.split()), step
     assert sentence in (out / "annual-report.html").read_text(encoding="utf-8")
-    # the reused outputs are the base build's files, linked or copied unchanged
-    assert (out / "figures.csv").read_bytes() != b""
-    assert (out / "validation" / "summary.md").is_file()
+    # the report kept every chart's SVG: the same files, linked from the last build
+    assert len(charts_before) == 18
+    assert {p.name: inode(p) for p in (out / "charts").glob("*.svg")} == charts_before
 
 
 def test_extract_change_reruns_every_data_step(council, out, base, capsys):
+    charts = out / "charts"
+    outcome, compliments = "stage1-outcome-statutory.svg", "compliments-by-service.svg"
+    before = {
+        name: (inode(charts / name), (charts / name).read_bytes())
+        for name in (outcome, compliments)
+    }
     # S1's outcome: Upheld -> Not Upheld changes the Stage 1 outcome figures
     with edited(
         council / "raw" / "complaints.csv",
@@ -137,6 +148,9 @@ def test_extract_change_reruns_every_data_step(council, out, base, capsys):
         ran, _ = rebuild(council, out, capsys)
     assert ran == {"validate", "figures", "report", "render.html"}
     assert (out / "figures.csv").read_bytes() != (base / "figures.csv").read_bytes()
+    # the outcome chart was drawn again; the compliments chart, unchanged, was kept
+    assert (charts / outcome).read_bytes() != before[outcome][1]
+    assert inode(charts / compliments) == before[compliments][0]
 
 
 def test_published_text_only_change_reruns_the_report_not_the_figures_output(
