@@ -32,7 +32,16 @@ from pipeline.errors import InputError
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
 from pipeline.lock import holding_build_lock
 from pipeline.provenance import package_versions, sha256_file
-from pipeline.steps import STEP_NAMES, STEPS, WHOLE, BuildFailed, Step, StepContext, step_key
+from pipeline.steps import (
+    STEP_NAMES,
+    STEPS,
+    WHOLE,
+    BuildFailed,
+    Step,
+    StepContext,
+    forget_hashes,
+    step_key,
+)
 
 MANIFEST = "manifest.json"
 DEFAULT_TEXT = PROJECT_ROOT / "report" / "text"
@@ -364,6 +373,13 @@ def nothing_to_do(plan: dict[str, bool], previous: dict | None, options: BuildOp
     return all(plan.values())
 
 
+def timed_run(step: Step, context: StepContext, parts: tuple[str, ...]) -> float:
+    """Run ``parts`` of ``step``; its wall time in seconds (from its start, not its queueing)."""
+    started = time.perf_counter()
+    step.run(context, parts)
+    return round(time.perf_counter() - started, 2)
+
+
 class StepRunner:
     """Runs the steps of one build in ``folder``: reuses what it can, runs the rest,
     two at a time when they do not depend on each other."""
@@ -428,7 +444,7 @@ class StepRunner:
         failures: list[BuildFailed],
     ) -> None:
         """Start each step once the steps it comes after have finished."""
-        running: dict[Future, tuple[Step, dict[str, str], float]] = {}
+        running: dict[Future, tuple[Step, dict[str, str]]] = {}
         while True:
             ready = [s for s in pending if set(s.after) <= finished] if not failures else []
             for step in ready:
@@ -437,22 +453,22 @@ class StepRunner:
                 if job is None:
                     finished.add(step.name)
                 else:
-                    running[job[0]] = (step, job[1], time.perf_counter())
+                    running[job[0]] = (step, job[1])
             if ready:
                 continue  # reused steps may have made more steps ready
             if not running:
                 return
             if len(running) < WORKERS and not failures:
-                self.warm_up_next(pending, finished | {s.name for s, _, _ in running.values()})
+                self.warm_up_next(pending, finished | {s.name for s, _ in running.values()})
             completed, _ = wait(running, return_when=FIRST_COMPLETED)
             for job in completed:
-                step, keys, started = running.pop(job)
+                step, keys = running.pop(job)
                 try:
-                    job.result()
+                    seconds = job.result()
                 except BuildFailed as failure:
                     failures.append(failure)
                     continue
-                self.finish(step, keys, round(time.perf_counter() - started, 2))
+                self.finish(step, keys, seconds)
                 finished.add(step.name)
 
     def warm_up_next(self, pending: list[Step], started: set[str]) -> None:
@@ -487,7 +503,7 @@ class StepRunner:
                     carry_over(options.out, folder, relative)
         if step.reads_manifest:
             write_manifest(folder, public(self.manifest))
-        return pool.submit(step.run, self.context, todo), {p: keys[p] for p in todo}
+        return pool.submit(timed_run, step, self.context, todo), {p: keys[p] for p in todo}
 
     def finish(self, step: Step, keys: dict[str, str], seconds: float) -> None:
         """Record the parts that ran, with the outputs they wrote."""
@@ -536,6 +552,7 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     """
     check_inputs_exist(options)
     check_output_formats(options)
+    forget_hashes()
     work = options.absolute()
     inputs = hash_files(input_files(options))
     renderer = planned_renderer(work.out)

@@ -125,8 +125,15 @@ def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     return sha256_file(path)
 
 
+def forget_hashes() -> None:
+    """Start a build afresh: a file rewritten within the file system's timestamp
+    resolution, at the same size, must not keep an earlier build's hash."""
+    _sha256.cache_clear()
+    _module_imports.cache_clear()
+
+
 def file_hash(path: Path) -> str | None:
-    """SHA-256 of a file's bytes (cached while the file is unchanged), None if missing."""
+    """SHA-256 of a file's bytes (cached within a build), None if missing."""
     try:
         stat = path.stat()
     except OSError:
