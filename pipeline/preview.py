@@ -154,16 +154,22 @@ class PreviewState:
     page: str = ""
     version: int = 0
     error: str | None = None
+    built: str = ""  # the page as built, before the reload script was added
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
 
-    def publish(self, page: str) -> None:
-        """A new good page: bump the version, clear the error."""
+    def publish(self, page: str) -> bool:
+        """A good build: clear the error; a new page gets a new version (the open page
+        reloads). Returns whether the page changed."""
         with self.lock:
+            self.error = None
+            if page == self.built:
+                return False
+            self.built = page
             self.version += 1
             self.page = served_page(page, self.version)
-            self.error = None
+            return True
 
     def fail(self, message: str) -> None:
         """A rebuild failed: keep the page, remember the error."""
@@ -241,7 +247,7 @@ def relevant(options: BuildOptions) -> Callable[[object, str], bool]:
     return keep
 
 
-def describe_changes(changes: Iterable[tuple[object, str]], options: BuildOptions) -> str:
+def describe_changes(changes: Iterable[tuple[object, str]]) -> str:
     """``commentary.md, complaints.csv``: the changed files' names, sorted."""
     return ", ".join(sorted({Path(name).name for _, name in changes}))
 
@@ -269,12 +275,12 @@ class Preview:
             return self.failed(str(error), error.details)
         except Exception as error:  # a crash must not end the preview: report it, go on
             return self.failed(f"crashed: {type(error).__name__}: {error}")
-        page = outcome.outputs["html"].read_text(encoding="utf-8")
-        self.state.publish(page)
+        changed = self.state.publish(outcome.outputs["html"].read_text(encoding="utf-8"))
         seconds = time.perf_counter() - started
         reused = [done.step for done in outcome.steps if not done.ran]
         note = f" (reused: {', '.join(reused)})" if reused else ""
-        self.say(f"built in {seconds:.1f} s{note}; the page reloads itself")
+        effect = "the page reloads itself" if changed else "the page is unchanged"
+        self.say(f"built in {seconds:.1f} s{note}; {effect}")
         return outcome
 
     def failed(self, message: str, details: str = "") -> None:
@@ -304,7 +310,7 @@ class Preview:
             stop_event=stop,
             raise_interrupt=True,
         ):
-            self.say(f"changed: {describe_changes(changes, options)}; rebuilding")
+            self.say(f"changed: {describe_changes(changes)}; rebuilding")
             self.build()
 
 
@@ -334,7 +340,11 @@ def run_preview(
     try:
         if preview.build() is None:
             preview.serve_something()
-        server = start_server(state, port)
+        try:
+            server = start_server(state, port)
+        except OSError as error:
+            say(f"cannot serve on {HOST}:{port}: {error.strerror}; choose another --port")
+            return 1
         url = f"http://{HOST}:{server.server_address[1]}/"
         say(f"Serving the {options.year} report at {url} (Ctrl-C stops)")
         say(

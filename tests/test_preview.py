@@ -19,6 +19,7 @@ from conftest import MINI, ROOT
 from pipeline.build import BuildOptions
 from pipeline.preview import (
     VERSION_PATH,
+    PreviewState,
     allow_reload,
     relevant,
     reload_script,
@@ -68,6 +69,18 @@ def test_allow_reload_adds_directives_that_are_missing():
 def test_script_hash_is_the_csp_sha256_of_the_script_text():
     # echo -n "alert(1)" | openssl dgst -sha256 -binary | base64
     assert script_hash("alert(1)") == "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+
+
+def test_a_rebuild_giving_the_same_page_does_not_reload_it():
+    state = PreviewState()
+    assert state.publish(PAGE) is True
+    state.fail("validate: failed")
+    assert state.publish(PAGE) is False  # e.g. a file saved without a change
+    page, version, error = state.snapshot()
+    assert (version, error) == (1, None)
+    assert page == served_page(PAGE, 1)
+    assert state.publish(PAGE.replace("Report", "Edited report")) is True
+    assert state.snapshot()[1] == 2
 
 
 def test_only_the_inputs_trigger_a_rebuild(tmp_path):
