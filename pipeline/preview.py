@@ -331,7 +331,8 @@ def run_preview(
     missing: there would be nothing to watch.
     """
     check_inputs_exist(options)
-    options = replace(options.absolute(), formats=("html",), force=False)
+    # HTML only; a build of the same folder started by hand is waited for, not refused
+    options = replace(options.absolute(), formats=("html",), force=False, wait=True)
     state = PreviewState()
     preview = Preview(options, state, say, progress)
     server: ThreadingHTTPServer | None = None
