@@ -366,6 +366,44 @@ def reuse_plan(context: StepContext, previous: dict | None) -> dict[str, bool]:
     }
 
 
+def warm_up_early(
+    options: BuildOptions, work: BuildOptions, inputs: dict[str, str], previous: dict | None
+) -> set[str]:
+    """Start at once the kernel of a step that will run with nothing to wait for.
+
+    After a prose edit only the report (and render) run: its kernel starts while this
+    process still works out the renderer and the plan, rather than after. The keys are
+    computed with the last build's renderer; if the renderer changed, every step after
+    validation runs anyway. ``work`` is ``options`` with absolute paths. Returns the
+    names of the steps whose kernel was started.
+    """
+    if previous is None:
+        return set()
+    renderer = (previous.get("renderer") or {}).get("name") or ""
+    provenance = provenance_material(options, inputs, renderer)
+    context = StepContext(work, work.out, renderer, provenance)
+    started = set()
+    for step in STEPS:
+        if not step.warm_up:
+            continue
+        earlier = [STEPS_BY_NAME[name] for name in step.after]
+        if all(reusable_now(s, context, previous) for s in earlier) and not reusable_now(
+            step, context, previous
+        ):
+            step.warm_up()
+            started.add(step.name)
+    return started
+
+
+def reusable_now(step: Step, context: StepContext, previous: dict | None) -> bool:
+    """Whether every part of ``step`` matches the previous build (outputs in ``<out>``)."""
+    out = context.options.out
+    return all(
+        previous_record(previous, step.unit(part), step_key(step, context, part), out) is not None
+        for part in step.parts(context.options)
+    )
+
+
 def nothing_to_do(plan: dict[str, bool], previous: dict | None, options: BuildOptions) -> bool:
     """Every step reusable, and the last build made the formats asked for."""
     if previous is None or set(previous.get("outputs", {})) != set(options.formats):
@@ -390,6 +428,7 @@ class StepRunner:
         previous: dict | None,
         manifest: dict,
         progress: Callable[[StepDone], None],
+        warmed: set[str] | None = None,
     ) -> None:
         self.context = context
         self.previous = previous
@@ -397,14 +436,10 @@ class StepRunner:
         self.progress = progress
         self.done: list[StepDone] = []
         self.reused: dict[str, tuple[str, ...]] = {}
-        self.warmed: set[str] = set()
+        self.warmed: set[str] = set(warmed or ())  # steps whose kernel was started early
 
-    def run(self, plan: dict[str, bool]) -> None:
+    def run(self) -> None:
         """Run every step, in dependency order; raise the first failed step's error.
-
-        ``plan`` says which steps the previous build lets reuse; a step that must run at
-        once with nothing before it to wait for (the report, after a prose edit) has its
-        kernel started before anything else.
 
         When a step fails, no further step starts; the ones running are waited for,
         and the failure of the earliest step (in build order) is raised, so a failed
@@ -414,11 +449,6 @@ class StepRunner:
         wanted = [step for step in STEPS if step.parts(options)]
         finished = {step.name for step in STEPS} - {step.name for step in wanted}
         failures: list[BuildFailed] = []
-        for step in wanted:
-            earlier_reused = all(plan.get(name, True) for name in step.after)
-            if step.warm_up and earlier_reused and not plan.get(step.name, True):
-                self.warmed.add(step.name)
-                step.warm_up()
         try:
             with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="step") as pool:
                 try:
@@ -555,12 +585,17 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     forget_hashes()
     work = options.absolute()
     inputs = hash_files(input_files(options))
+    previous = None if options.force else read_manifest(work.out)
+    warmed = warm_up_early(options, work, inputs, previous)
     renderer = planned_renderer(work.out)
     provenance = provenance_material(options, inputs, renderer)
-    previous = None if options.force else read_manifest(work.out)
 
     plan = reuse_plan(StepContext(work, work.out, renderer, provenance), previous)
     if nothing_to_do(plan, previous, options):
+        if warmed:  # cannot happen with the same renderer; never leave a kernel behind
+            from pipeline.runner import discard_warm_kernels
+
+            discard_warm_kernels()
         remove_leftovers(work.out)
         outputs = {fmt: options.out / p for fmt, p in previous["outputs"].items()}
         done = [StepDone(s.name, 0.0, (), tuple(s.parts(work))) for s in STEPS if s.parts(work)]
@@ -569,9 +604,9 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     folder = temp_folder(work.out)
     manifest = base_manifest(options, inputs, renderer)
     runner = StepRunner(
-        StepContext(work, folder, renderer, provenance), previous, manifest, progress
+        StepContext(work, folder, renderer, provenance), previous, manifest, progress, warmed
     )
-    runner.run(plan)
+    runner.run()
     from pipeline.render import OUTPUT_NAMES, check_formats
 
     outputs = {fmt: Path(OUTPUT_NAMES[fmt]) for fmt in check_formats(options.formats)}

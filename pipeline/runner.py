@@ -15,7 +15,6 @@ from concurrent.futures import Future
 from functools import cache
 from pathlib import Path
 
-import papermill
 from jupyter_client.manager import KernelManager
 
 from pipeline import PROJECT_ROOT
@@ -154,6 +153,8 @@ def execute_notebook(source: Path, dest: Path, parameters: dict[str, object]) ->
     cell succeeded; on failure it is kept as ``<name>.failed.ipynb`` and
     :class:`NotebookFailed` is raised, so an earlier good copy is never overwritten.
     """
+    import papermill  # here, not at the top: a kernel can start early without it
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.", suffix=".ipynb")
     os.close(handle)
