@@ -4,7 +4,7 @@ A build writes into a temporary folder beside ``<out>`` and swaps it in only whe
 step succeeded, so a failed or killed build leaves the previous report as it was.
 Each step (see :mod:`pipeline.steps`) is keyed on the content of its own inputs, its
 code and the package versions; a step whose key equals the one in the last build's
-manifest is reused: its outputs are linked from the last build into the new folder.
+manifest is reused: its outputs are copied from the last build into the new folder.
 Steps that do not depend on each other run side by side (two at a time), so on a cold
 build validation and the figures share the two cores; when validation fails, the
 figures are thrown away with the rest of the temporary folder.
@@ -354,7 +354,7 @@ def reuse_plan(context: StepContext, previous: dict | None) -> dict[str, bool]:
     """For every step (part): can it be reused as it is in ``<out>``?
 
     Keys of later steps are computed from the outputs of earlier ones as they are in
-    ``<out>``, which is what a rebuild would link into its folder.
+    ``<out>``, which is what a rebuild would copy into its folder.
     """
     return {
         step.unit(part): previous_record(

@@ -3,7 +3,7 @@
 The report step converts every chart's Vega-Lite specification to SVG for the PDF, about
 a second and a half for the sample, and the same specifications give the same SVG. A
 rebuild whose charts did not change (after an edit to the prose, say) starts with the
-previous build's SVGs linked into its folder (see :mod:`pipeline.build`), and
+previous build's SVGs copied into its folder (see :mod:`pipeline.build`), and
 :func:`write_converted` keeps each one whose recorded key, a hash of the source and the
 converter's version, still matches. The key is stored beside the file (``<name>.key``).
 """
@@ -36,8 +36,9 @@ def write_converted(
 ) -> bool:
     """Write ``convert(source)`` to ``path`` unless it already holds that very result.
 
-    Both files are replaced atomically (never written in place), so a file linked from an
-    earlier build is never changed. Returns True when it converted, False when it kept.
+    Both files are replaced atomically (never written in place), so a file hard-linked
+    from an earlier build would never be changed either. Returns True when it converted,
+    False when it kept the file.
     """
     key = conversion_key(source, converter)
     stamp = key_file(path)

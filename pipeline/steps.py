@@ -5,19 +5,20 @@ depends on (its *inputs*), the code it runs (its notebook, the ``pipeline`` modu
 notebook or step imports, found by reading their import statements) and the files it
 writes into the build folder (its *outputs*). The build hashes inputs, code and package
 versions into one key per step: a step whose key equals the one recorded in the last
-build's manifest is reused (its outputs linked from the last build) instead of run.
+build's manifest is reused (its outputs copied from the last build) instead of run.
 
 | step     | after              | inputs                                                    |
 |----------|--------------------|-----------------------------------------------------------|
 | validate | -                  | extracts, reference, suites                               |
 | figures  | -                  | extracts, reference, history                              |
 | assets   | -                  | (package versions and code only): the HTML head           |
+| spreadsheet | figures         | figures, reference (the spreadsheet of tables)            |
 | report   | validate, figures  | figures, validation summary, prose, published texts,      |
 |          |                    | reference, what the provenance appendix shows             |
 | render   | report, assets     | executed notebook, charts, HTML head, ``_quarto.yml``,    |
-|          |                    | styling files under ``report/``, renderer                 |
+|          |                    | styling files under ``report/``, renderer (HTML, PDF, Word) |
 
-Render has one *part* per output format, each with its own key, so HTML and PDF are
+Render has one *part* per document format, each with its own key, so HTML and PDF are
 reused separately. To add an output, add a part to a step (a format) or a small
 :class:`Step` to :data:`STEPS` with its ``after``, inputs, outputs and ``run``.
 """
