@@ -371,14 +371,17 @@ def warm_up_early(
 ) -> set[str]:
     """Start at once the kernel of a step that will run with nothing to wait for.
 
-    After a prose edit only the report (and render) run: its kernel starts while this
-    process still works out the renderer and the plan, rather than after. The keys are
-    computed with the last build's renderer; if the renderer changed, every step after
-    validation runs anyway. ``work`` is ``options`` with absolute paths. Returns the
+    On a cold build that is validation (its kernel imports Great Expectations while this
+    process works out the renderer and the plan); after a prose edit, the report. The
+    keys are computed with the last build's renderer; if the renderer changed, every step
+    after validation runs anyway. ``work`` is ``options`` with absolute paths. Returns the
     names of the steps whose kernel was started.
     """
     if previous is None:
-        return set()
+        first = [step for step in STEPS if step.warm_up and not step.after]
+        for step in first:
+            step.warm_up()
+        return {step.name for step in first}
     renderer = (previous.get("renderer") or {}).get("name") or ""
     provenance = provenance_material(options, inputs, renderer)
     context = StepContext(work, work.out, renderer, provenance)

@@ -317,6 +317,14 @@ def datadocs_files() -> list[Path]:
     return [DATADOCS_DIR / "package-lock.json", *files_under(DATADOCS_DIR / "assets")]
 
 
+def warm_validate_kernel() -> None:
+    """Start the validate notebook's kernel, with Great Expectations imported (about two
+    seconds of every validation), in the background."""
+    from pipeline.runner import warm_kernel
+
+    warm_kernel(VALIDATE_NOTEBOOK, ("pipeline.validate", "great_expectations"))
+
+
 def run_validate(context: StepContext, parts: tuple[str, ...]) -> None:
     """Validate the extracts; a failed check stops the build with the summary."""
     from pipeline.validate import run_validate_cli
@@ -570,6 +578,7 @@ STEPS: tuple[Step, ...] = (
         inputs=validate_inputs,
         outputs=lambda part: ("validation", "notebooks/validate.ipynb"),
         run=run_validate,
+        warm_up=warm_validate_kernel,
     ),
     Step(
         "figures",
