@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -521,12 +522,25 @@ def render_inputs(context: StepContext, part: str) -> dict:
 
 
 def run_render(context: StepContext, parts: tuple[str, ...]) -> None:
-    """Render the executed notebook to the formats in ``parts``."""
-    from pipeline.render import RenderError, render_executed
+    """Render the executed notebook to the formats in ``parts``.
+
+    With pandoc and Typst each format is rendered in its own thread (pandoc runs as a
+    child process, so HTML and PDF take about the time of the slower one); Quarto
+    renders them in one run.
+    """
+    from pipeline.render import RenderError, choose_renderer, render_executed
 
     folder = context.folder
+    notebook = folder / f"{REPORT_STEM}.ipynb"
+    separate = len(parts) > 1 and choose_renderer(folder)[0] == "fallback"
     try:
-        render_executed(folder / f"{REPORT_STEM}.ipynb", folder, parts)
+        if not separate:
+            render_executed(notebook, folder, parts)
+            return
+        with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="render") as pool:
+            jobs = [pool.submit(render_executed, notebook, folder, (part,)) for part in parts]
+            for job in jobs:
+                job.result()
     except RenderError as exc:
         raise BuildFailed("render", str(exc), 2 if exc.data_problem else 1) from None
 
