@@ -6,7 +6,9 @@ a headline title stating the message, a statistical subtitle, alt text, a text d
 and the chart's numbers as a table. ``chart_markdown`` turns one into a ``text/markdown``
 output that serves both renderers: a raw HTML block (the spec as a JSON data block that the
 page's one chart loader draws, tooltips on) and a raw Typst block (the static SVG written by
-vl-convert, with alt text). Every text in them goes through :mod:`pipeline.safe`.
+vl-convert, with alt text). In both, each chart is shown once: the headline and subtitle as
+its caption (text, not part of the drawing), the drawing, and one data table; the long
+description is for screen readers only. Every text in them goes through :mod:`pipeline.safe`.
 
 Colour follows the UK Government Analysis Function categorical palette, used in its order.
 WCAG contrast ratios between neighbours in that order are 3.24, 3.09, 3.23, 3.59 and 3.52,
@@ -19,6 +21,7 @@ chart names fault findings in its legend and categories keep a fixed order.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,7 +44,9 @@ GRID_COLOUR = "#D9D9D9"
 FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 WIDTH = 520
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
-LABEL_WRAP = 44  # characters per line of an axis label
+TEXT_SIZE = 14  # px: every text of a chart (10.5 pt on paper, the size of the body text)
+LABEL_WRAP = 36  # characters per line of an axis label
+NARROW_LABEL_WRAP = 18  # ... when the chart is drawn on a narrow screen
 SVG_CONVERTER = f"vl-convert-python {metadata.version('vl-convert-python')}"
 
 
@@ -67,8 +72,8 @@ def analysis_function_theme() -> alt.theme.ThemeConfig:
                 "offset": 14,
             },
             "axis": {
-                "labelFontSize": 12,
-                "titleFontSize": 12,
+                "labelFontSize": TEXT_SIZE,
+                "titleFontSize": TEXT_SIZE,
                 "labelColor": TEXT_COLOUR,
                 "titleColor": TEXT_COLOUR,
                 "gridColor": GRID_COLOUR,
@@ -77,13 +82,13 @@ def analysis_function_theme() -> alt.theme.ThemeConfig:
                 "labelLimit": 320,
             },
             "legend": {
-                "labelFontSize": 12,
-                "titleFontSize": 12,
+                "labelFontSize": TEXT_SIZE,
+                "titleFontSize": TEXT_SIZE,
                 "labelColor": TEXT_COLOUR,
                 "titleColor": TEXT_COLOUR,
                 "orient": "top",
             },
-            "text": {"fontSize": 12, "color": TEXT_COLOUR},
+            "text": {"fontSize": TEXT_SIZE, "color": TEXT_COLOUR},
             "view": {"stroke": None},
         }
     }
@@ -165,9 +170,21 @@ def _hbar(
     if colour is not None:
         bars = bars.encode(color=colour)
     labels = base.mark_text(align="left", dx=4).encode(text="label:N")
-    lines = max(len(textwrap.wrap(str(c), LABEL_WRAP)) for c in data[category].to_list())
-    height = max(60, max(28, 16 * lines + 10) * data.height)
-    return (bars + labels).properties(width=WIDTH - 200, height=height)
+    names = [str(c) for c in data[category].to_list()]
+    chart = (bars + labels).properties(width=WIDTH - 200, height=_bars_height(names, LABEL_WRAP))
+    if max(len(name) for name in names) > NARROW_LABEL_WRAP:  # a hint for narrow screens
+        narrow = {
+            "labelExpr": _wrapped_labels(names, NARROW_LABEL_WRAP),
+            "height": _bars_height(names, NARROW_LABEL_WRAP),
+        }
+        chart = chart.properties(usermeta={"narrow": narrow})
+    return chart
+
+
+def _bars_height(labels: Sequence[str], wrap: int) -> int:
+    """Height of a bar chart whose axis labels wrap at ``wrap`` characters."""
+    lines = max(len(textwrap.wrap(label, wrap)) or 1 for label in labels)
+    return max(60, max(30, (TEXT_SIZE + 4) * lines + 10) * len(labels))
 
 
 def _wrapped_labels(labels: Sequence[str], width: int = LABEL_WRAP) -> str:
@@ -346,8 +363,11 @@ def stage1_by_quarter(figures: pl.DataFrame, year: str, procedure: str) -> Repor
     chart = (
         alt.layer(bars, labels, data=frame)
         .properties(width=panel_width, height=200)
-        .facet(column=alt.Column("Year:N", title=None, header=alt.Header(labelFontSize=13)))
-        .properties(title=chart_title(headline, subtitle))
+        .facet(column=alt.Column("Year:N", title=None, header=alt.Header(labelFontSize=TEXT_SIZE)))
+        .properties(
+            title=chart_title(headline, subtitle),
+            usermeta={"panels": len(years), "narrow": {"columns": 2}},  # see CHART_LOADER
+        )
     )
     table = frame.pivot(on="quarter", index="Year", values="n").select(
         "Year", *[q for q in QUARTERS if q in frame["quarter"].to_list()]
@@ -619,21 +639,88 @@ def compliments_by_service(
 
 # ---------------------------------------------------------------- output for both renderers
 # Every text below can hold names from the reference file; it goes through pipeline.safe.
+#
+# Each chart is shown once: its headline and subtitle as text (the caption), the drawing
+# without a title (alt text on it), and its numbers in one data table. The long text
+# description is for assistive technology only: in the HTML page it is a hidden paragraph
+# that the drawing names with ``aria-describedby`` (and the table with ``aria-details``);
+# on paper (PDF, Word) the data table is the text equivalent.
 
 CHART_SPEC_CLASS = "vega-spec"
+MIN_PLOT_WIDTH = 110  # px: the narrowest a chart's plot (or each of its panels) is drawn
 # The one script that draws the charts: in the page head, after the Vega bundle. ``ast: true``
 # makes Vega interpret its expressions instead of compiling them with Function(), so the
 # page's Content-Security-Policy needs no 'unsafe-eval'.
-CHART_LOADER = (
-    'document.addEventListener("DOMContentLoaded", function () {\n'
-    f'  document.querySelectorAll("script.{CHART_SPEC_CLASS}").forEach(function (data) {{\n'
-    '    var target = document.getElementById(data.getAttribute("data-target"));\n'
-    "    vegaEmbed(target, JSON.parse(data.textContent),\n"
-    '      {"actions": false, "renderer": "svg", "tooltip": true, "ast": true})\n'
-    "      .catch(function (error) { console.error(error); });\n"
-    "  });\n"
-    "});\n"
-)
+# A chart wider than the room it has (a phone, a narrow window) is drawn again, narrower,
+# so that its text keeps its size: first as its ``usermeta.narrow`` hint says (axis labels
+# wrapped shorter, or panels in two columns), then with a narrower plot (or panels) down to
+# MIN_PLOT_WIDTH; CSS scales down whatever is still too wide. It is redrawn when the room
+# changes (a phone turned, a window resized).
+CHART_LOADER = r"""document.addEventListener("DOMContentLoaded", function () {
+  var options = {"actions": false, "renderer": "svg", "tooltip": true, "ast": true};
+  var charts = [];
+  document.querySelectorAll("script.SPEC_CLASS").forEach(function (data) {
+    charts.push({target: document.getElementById(data.getAttribute("data-target")),
+                 spec: JSON.parse(data.textContent), room: 0});
+  });
+  function plot(spec) { return spec.spec || spec; }
+  function narrowed(spec) {
+    var narrow = spec.usermeta.narrow;
+    delete spec.usermeta.narrow;
+    if (narrow.columns && spec.facet && spec.facet.column) {
+      spec.facet = spec.facet.column;
+      spec.columns = narrow.columns;
+      spec.usermeta.panels = narrow.columns;
+    }
+    if (narrow.labelExpr) {
+      (spec.layer || [spec]).forEach(function (view) {
+        var y = (view.encoding || {}).y;
+        if (y && y.axis) y.axis.labelExpr = narrow.labelExpr;
+      });
+    }
+    if (narrow.height) plot(spec).height = narrow.height;
+  }
+  function embed(chart, spec) {
+    return vegaEmbed(chart.target, spec, options).then(function (result) {
+      if (chart.view) chart.view.finalize();
+      chart.view = result.view;
+      return Number(chart.target.querySelector("svg").getAttribute("width"));
+    });
+  }
+  function draw(chart) {
+    var room = chart.target.clientWidth;
+    if (!room || room === chart.room) return;
+    chart.room = room;
+    var spec = JSON.parse(JSON.stringify(chart.spec));
+    spec.usermeta = spec.usermeta || {};
+    var tries = 0;
+    function fit(width) {
+      var inner = plot(spec);
+      if (width <= room || tries++ >= 3) return;
+      if (spec.usermeta.narrow) {
+        narrowed(spec);
+      } else if (typeof inner.width === "number" && inner.width > MIN_WIDTH) {
+        var panels = spec.usermeta.panels || 1;
+        inner.width = Math.max(MIN_WIDTH, inner.width - Math.ceil((width - room) / panels));
+      } else {
+        return;
+      }
+      return embed(chart, spec).then(fit);
+    }
+    embed(chart, spec).then(fit).catch(function (error) { console.error(error); });
+  }
+  charts.forEach(draw);
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () { charts.forEach(draw); }, 200);
+  });
+});
+""".replace("SPEC_CLASS", CHART_SPEC_CLASS).replace("MIN_WIDTH", str(MIN_PLOT_WIDTH))
+PT_PER_PX = 0.75  # a CSS pixel is 1/96 inch: chart text of 14 px is 10.5 pt on paper
+TEXT_WIDTH_PT = 470  # A4 less the PDF's side margins (report/typst/typst-template.typ)
+SHORT_TABLE_ROWS = 20  # a data table up to this many rows is never split across pages
+SVG_WIDTH = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"')
 
 
 def typst_content(text: object) -> str:
@@ -641,8 +728,21 @@ def typst_content(text: object) -> str:
     return safe.typst_content(text)
 
 
-def html_table(table: pl.DataFrame, caption: str) -> str:
-    """A small accessible HTML table (caption, column headers with scope)."""
+def image_spec(chart: ReportChart) -> dict:
+    """The specification of the drawing: the chart without its title, which every output
+    shows as text (the caption), where it reflows, can be searched and is read aloud."""
+    spec = chart.spec()
+    views = [spec]
+    while views:  # the chart, its layers and the panel of a faceted chart
+        view = views.pop()
+        view.pop("title", None)
+        views += [v for v in [*view.get("layer", []), view.get("spec")] if isinstance(v, dict)]
+    return spec
+
+
+def html_table(table: pl.DataFrame, caption: str, table_id: str | None = None) -> str:
+    """A small accessible HTML table (caption, column headers with scope) in a focusable
+    wrapper that scrolls sideways when the table is wider than the page."""
     head = "".join(f'<th scope="col">{safe.html_text(c)}</th>' for c in table.columns)
     body = "".join(
         "<tr>"
@@ -650,75 +750,99 @@ def html_table(table: pl.DataFrame, caption: str) -> str:
         + "</tr>"
         for row in table.iter_rows()
     )
+    identifier = f' id="{safe.html_text(table_id)}"' if table_id else ""
     return (
-        f"<table><caption>{safe.html_text(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f'<div class="table-scroll" role="group" tabindex="0" '
+        f'aria-label="{safe.html_text(caption)}">'
+        f"<table{identifier}><caption>{safe.html_text(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
 def typst_table(table: pl.DataFrame) -> str:
-    """A Typst table with a header row (tagged as table headers in the PDF)."""
+    """A Typst table with a header row (tagged as table headers in the PDF) and a rule under
+    it, numbers on the right, like pandoc's tables; a short one is kept whole on one page."""
     header = ", ".join(f"[*{safe.typst_content(c)}*]" for c in table.columns)
     cells = ", ".join(
         f"[{safe.typst_content('-' if v is None else v)}]" for row in table.iter_rows() for v in row
     )
-    return (
-        f"#table(columns: {len(table.columns)}, stroke: 0.5pt + luma(180), "
-        f"table.header({header}), {cells})"
+    align = ", ".join(["left"] + ["right"] * (len(table.columns) - 1))
+    typst = (
+        f"table(columns: {len(table.columns)}, align: ({align},), stroke: none, "
+        f"table.header({header}), table.hline(stroke: 0.75pt), {cells})"
     )
+    if table.height <= SHORT_TABLE_ROWS:
+        return f"#block(breakable: false)[#{typst}]"
+    return f"#{typst}"
 
 
 def write_svg(chart: ReportChart, charts_dir: Path) -> Path:
-    """Write the chart as SVG (vl-convert) to ``charts_dir/<id>.svg`` (kept when the same
+    """Write the drawing as SVG (vl-convert) to ``charts_dir/<id>.svg`` (kept when the same
     specification was converted there already: see :mod:`pipeline.memo`)."""
     charts_dir.mkdir(parents=True, exist_ok=True)
     path = charts_dir / f"{chart.id}.svg"
-    write_converted(path, chart.spec(), vlc.vegalite_to_svg, SVG_CONVERTER)
+    write_converted(path, image_spec(chart), vlc.vegalite_to_svg, SVG_CONVERTER)
     return path
 
 
+def paper_width(svg: Path) -> float:
+    """The chart's width on paper in points: its size in pixels at 96 to the inch, so that
+    every chart's text has the same size, never wider than the text of the page."""
+    match = SVG_WIDTH.search(svg.read_text(encoding="utf-8"))
+    pixels = float(match.group(1)) if match else TEXT_WIDTH_PT / PT_PER_PX
+    return round(min(pixels * PT_PER_PX, TEXT_WIDTH_PT), 1)
+
+
 def chart_html(chart: ReportChart) -> str:
-    """The chart for HTML: an empty figure the page's chart loader fills, and its data.
+    """The chart for HTML: a figure (caption, then an empty drawing the page's chart loader
+    fills from the JSON data block) and its data table behind "Show the data".
 
     The specification is a JSON data block (``<script type="application/json">``), not
-    code: the one script that draws every chart is in the page head (``render.CHART_LOADER``)
+    code: the one script that draws every chart is in the page head (``CHART_LOADER``)
     so that the page's Content-Security-Policy can name it by its hash.
     """
     chart_id = safe.html_text(chart.id)
+    spec = image_spec(chart)
+    caption = f"Data for the chart: {chart.subtitle}"
     return (
         f'<figure class="chart" id="fig-{chart_id}">\n'
+        f'<figcaption><p class="chart-headline">{safe.html_text(chart.title)}</p>\n'
+        f'<p class="chart-subtitle">{safe.html_text(chart.subtitle)}</p></figcaption>\n'
         f'<div id="vis-{chart_id}" class="vega-chart" role="img" '
-        f'aria-label="{safe.html_text(chart.alt_text)}"></div>\n'
+        f'aria-label="{safe.html_text(chart.alt_text)}" '
+        f'aria-describedby="desc-{chart_id}" aria-details="data-{chart_id}"></div>\n'
+        f'<p id="desc-{chart_id}" class="chart-description" hidden>'
+        f"{safe.html_text(chart.description)}</p>\n"
         f'<script type="application/json" class="{CHART_SPEC_CLASS}" '
-        f'data-target="vis-{chart_id}">{safe.script_json(chart.spec())}</script>\n'
-        f"<figcaption>{safe.html_text(chart.subtitle + '.')}</figcaption>\n"
+        f'data-target="vis-{chart_id}">'
+        f"{safe.script_json(spec)}</script>\n"
         f"</figure>\n"
-        f'<p class="chart-description">{safe.html_text(chart.description)}</p>\n'
-        f"<details><summary>Show the data for this chart</summary>\n"
-        f"{html_table(chart.table, f'Data for the chart: {chart.subtitle}')}\n</details>"
+        f'<details class="chart-data"><summary>Show the data for this chart</summary>\n'
+        f"{html_table(chart.table, caption, f'data-{chart.id}')}\n</details>"
     )
 
 
-def chart_typst(chart: ReportChart, svg: str) -> str:
-    """The chart for Typst: the SVG with alt text, caption, description and data table."""
+def chart_typst(chart: ReportChart, svg: str, width_pt: float) -> str:
+    """The chart for Typst: a figure (caption above: headline and subtitle; the SVG with
+    alt text) that stays on the page of its data table when both fit."""
     return (
-        f'#figure(image("{safe.typst_string(svg)}", width: 100%, '
+        f'#block(sticky: true)[#figure(image("{safe.typst_string(svg)}", width: {width_pt}pt, '
         f'alt: "{safe.typst_string(chart.alt_text)}"), '
-        f"caption: [{safe.typst_content(chart.subtitle + '.')}])\n\n"
-        f"{safe.typst_content(chart.description)}\n\n"
+        f"caption: [#strong[{safe.typst_content(chart.title)}] \\ "
+        f"{safe.typst_content(chart.subtitle)}])]\n\n"
         f"{typst_table(chart.table)}"
     )
 
 
 def chart_markdown(chart: ReportChart, out_dir: Path | str) -> str:
-    """Markdown for one chart: raw HTML (interactive) + raw Typst (SVG), description, table."""
+    """Markdown for one chart: raw HTML (interactive) and raw Typst (the SVG) blocks."""
     out_dir = Path(out_dir)
     svg = write_svg(chart, out_dir / "charts")
     relative = svg.relative_to(out_dir).as_posix()
     return (
         safe.raw_block("html", chart_html(chart))
         + "\n"
-        + safe.raw_block("typst", chart_typst(chart, relative))
+        + safe.raw_block("typst", chart_typst(chart, relative, paper_width(svg)))
     )
 
 

@@ -157,14 +157,13 @@ def include_text(path: str | Path) -> str:
 
 
 def feedback_summary(figures: pl.DataFrame, year: str) -> str:
-    """One paragraph listing the year's feedback by type."""
+    """What the chart of the year's feedback by type shows (its numbers are in the chart
+    and its data table, so the sentence does not list them again)."""
     frame = rows(figures, "feedback_total", year=year).filter(pl.col("n").is_not_null())
-    parts = [
-        f"{safe.markdown_text(r['category'].lower())}: {r['n']:,}"
-        for r in frame.iter_rows(named=True)
-    ]
+    if frame.height == 0:
+        return f"No feedback was recorded for {display_year(year)}."
     return (
-        f"Feedback recorded in {display_year(year)}, by type ({'; '.join(parts)}). "
+        f"The chart shows every item of feedback recorded in {display_year(year)}, by type. "
         "Duty matters and Ombudsman decisions are broken down further later in the report."
     )
 

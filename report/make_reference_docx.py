@@ -8,7 +8,8 @@ pandoc's own reference document is the starting point (so every style pandoc use
 this script sets Arial (Liberation Sans) throughout, near-black headings in a clear size
 scale that stay with the paragraph after them, and the "Table" style pandoc gives every
 table: light rules between rows and a marked header row (bold, with a heavier rule under
-it). pandoc marks each table's first row as a header row that repeats on every page.
+it). Captions of tables and charts stay on the page of what they caption. pandoc marks
+each table's first row as a header row that repeats on every page.
 """
 
 from __future__ import annotations
@@ -130,7 +131,9 @@ def style_text(document: Document) -> None:
         set_font(styles[name])
     for name in ("Table Caption", "Image Caption"):
         styles[name].font.italic = False
-        styles[name].font.bold = True
+        styles[name].paragraph_format.keep_with_next = True  # stays with its table or chart
+    styles["Table Caption"].font.bold = True
+    styles["Image Caption"].font.bold = False  # a chart's headline is bold, its subtitle not
     for name, size in HEADINGS.items():
         style = styles[name]
         set_font(style, size, bold=True)

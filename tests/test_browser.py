@@ -1,10 +1,13 @@
 """The HTML report in headless Chromium at 1280 and 320 px: charts draw, offline, axe-core,
-no sideways page scroll on a narrow screen, contents in view while scrolling on a wide one.
+no sideways page scroll on a narrow screen, contents in view while scrolling on a wide one,
+each chart's numbers shown once outside its data table, its long description for screen
+readers only.
 
 Needs Debian's ``chromium`` and the npm packages of ``tests/browser`` (``npm ci`` there).
 """
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -104,3 +107,64 @@ def test_contents_stay_in_view_while_scrolling_at_1280_px(report):
 def test_contents_are_collapsed_at_the_top_at_320_px(report):
     contents = report["320"]["contents"]
     assert contents["links"] > 20 and contents["visibleAfterScroll"] == 0
+
+
+STAGE_NAME = re.compile(r"\bStage [1-3]\b")  # "Stage 1" names a stage: not a number
+
+
+def occurrences(number: str, text: str) -> int:
+    """How often ``number`` ("9", "29%") stands in ``text`` as a number of its own: not part
+    of a longer number ("19", "9.5", "1,9"), a word ("Q1"), a year ("2016/17") or the name
+    of a stage ("Stage 1")."""
+    pattern = rf"(?<![\w.,/%]){re.escape(number)}(?![\w%/]|[.,]\d)"
+    return len(re.findall(pattern, STAGE_NAME.sub("Stage", text)))
+
+
+def test_occurrences_counts_numbers_not_digits():
+    text = "9 (29%) of 19 Stage 1 cases in Q1 2016/17, 9.5 and 9% - 9."
+    counts = [occurrences(n, text) for n in ("9", "29%", "1", "16", "17", "9%")]
+    assert counts == [2, 1, 0, 0, 0, 1]
+    assert occurrences("1", "1 (11%)") == 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_chart_shows_its_numbers_once_outside_its_data_table(report, width):
+    """Counted in the page as drawn, for each chart, over the chart's own output: from the
+    start of its figure to the end of the <details> holding its data table (the numbers:
+    every body cell of that table after the first column). Outside the table each number
+    appears at most once in the drawing's value labels (every number but a row total is
+    drawn), never in the caption's subtitle or any other visible text there, and the
+    headline states at most one of them (its message, e.g. "(210 items)"). Axis ticks are
+    scale marks, not the chart's numbers, and are not counted; neither is the report's text
+    around the chart (the narrative before it, tables of other years after it)."""
+    charts = report[width]["numbers"]
+    assert len(charts) == 22
+    for chart in charts:
+        where = chart["id"]
+        assert chart["numbers"] and chart["tableAfterFigure"], where
+        values = [cell["value"] for cell in chart["numbers"]]
+        labels = " ".join(chart["labels"])
+        for cell in chart["numbers"]:
+            number = cell["value"]
+            assert occurrences(number, chart["other"]) == 0, (where, number, chart["other"])
+            drawn = occurrences(number, labels)
+            assert drawn <= values.count(number), (where, number, chart["labels"])
+            if cell["column"] != "Total":
+                assert drawn >= 1, (where, number, chart["labels"])
+        stated = sum(occurrences(number, chart["headline"]) for number in set(values))
+        assert stated <= 1, (where, chart["headline"])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_chart_has_short_alt_text_and_its_description_for_screen_readers_only(report, width):
+    """The browser's accessibility tree gives each drawn chart its alt text as its name and
+    the long description (every number of the chart) as its description; the description
+    paragraph itself is not shown on the page."""
+    images = {image["name"]: image["description"] for image in report[width]["images"]}
+    for chart in report[width]["numbers"]:
+        where = chart["id"]
+        assert chart["descriptionShown"] is False, where
+        assert len(chart["altText"]) <= 250, where
+        assert images[chart["altText"]] == " ".join(chart["description"].split()), where
+        for cell in chart["numbers"]:
+            assert occurrences(cell["value"], chart["description"]) >= 1, (where, cell)

@@ -119,8 +119,8 @@ SAMPLE_NEW_SECTIONS = (
 
 
 def _assert_key_messages_first(text: str) -> None:
-    # the section before the introduction (in the PDF the cover lists them too, earlier)
-    start = text.rindex("Key messages " + SAMPLE_KEY_MESSAGES[0])
+    # the first section, before the introduction (in the PDF: the cover)
+    start = text.index("Key messages " + SAMPLE_KEY_MESSAGES[0])
     positions = [text.index(message, start) for message in SAMPLE_KEY_MESSAGES]
     assert positions == sorted(positions)
     assert positions[-1] < text.index("This report covers 2016/17")
@@ -142,6 +142,7 @@ def test_sample_pdf_opens_with_key_messages_and_shows_the_new_sections(built):
         check=True,
     ).stdout
     _assert_key_messages_first(_plain(text))
+    assert _plain(text).count("Key messages") == 1  # on the cover, not in the body
     cover = _plain(
         subprocess.run(
             ["pdftotext", "-f", "1", "-l", "1", str(built / "annual-report.pdf"), "-"],
@@ -153,6 +154,7 @@ def test_sample_pdf_opens_with_key_messages_and_shows_the_new_sections(built):
     assert cover.count("Key messages") == 1
     for message in SAMPLE_KEY_MESSAGES:
         assert message in cover, message
+        assert _plain(text).count(message) == 1, message  # not again after the cover
 
 
 def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):

@@ -127,12 +127,66 @@ def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
     svg = tmp_path / "charts" / "lgo-findings.svg"
     assert svg.is_file() and svg.read_text(encoding="utf-8").startswith("<svg")
     assert "```{=html}" in markdown and "```{=typst}" in markdown
-    assert '<div id="vis-lgo-findings" class="vega-chart" role="img"' in markdown
-    assert 'class="vega-spec" data-target="vis-lgo-findings">{' in markdown
-    assert 'image("charts/lgo-findings.svg"' in markdown and 'alt: "Bar chart' in markdown
-    assert "<details>" in markdown and "#table(" in markdown
+    html = markdown.split("```{=typst}")[0]
+    # each chart once: caption (headline, subtitle), the drawing, one data table
+    assert '<figcaption><p class="chart-headline">The Ombudsman found fault in 16%' in html
+    assert '<p class="chart-subtitle">Ombudsman decisions by finding, 2016/17</p>' in html
+    assert (
+        '<div id="vis-lgo-findings" class="vega-chart" role="img" aria-label="Bar chart'
+    ) in html
+    assert 'aria-describedby="desc-lgo-findings" aria-details="data-lgo-findings"' in html
+    assert '<p id="desc-lgo-findings" class="chart-description" hidden>Ombudsman' in html
+    assert html.count("<table") == 1 and '<table id="data-lgo-findings">' in html
+    assert html.index("</figure>") < html.index('<details class="chart-data">')
+    assert 'class="vega-spec" data-target="vis-lgo-findings">{' in html
     data = markdown.split('data-target="vis-lgo-findings">', 1)[1].split("</script>", 1)[0]
-    assert json.loads(data) == chart.spec()
+    assert json.loads(data) == charts.image_spec(chart)
+    typst = markdown.split("```{=typst}")[1]
+    assert 'image("charts/lgo-findings.svg", width: ' in typst and 'alt: "Bar chart' in typst
+    assert "caption: [#strong[The Ombudsman found fault in 16\\% of its decisions] \\ " in typst
+    assert "#block(breakable: false)[#table(" in typst  # a short table is never split
+    assert chart.description not in typst  # on paper the table is the text equivalent
+
+
+def view_titles(spec: dict) -> list:
+    """The titles of a specification's views: the chart, its layers, a facet's panel."""
+    panel = spec.get("spec") or {}
+    views = [spec, panel, *spec.get("layer", []), *panel.get("layer", [])]
+    return [view["title"] for view in views if "title" in view]
+
+
+def test_the_drawing_has_no_title_the_caption_carries_it(figures, reference):
+    for chart in all_charts(figures, reference):
+        titles = view_titles(chart.spec())  # the chart itself keeps it (notebooks)
+        assert titles and " ".join(titles[0]["text"]) == chart.title, chart.id
+        spec = charts.image_spec(chart)
+        assert view_titles(spec) == [], chart.id
+        assert spec["description"] == chart.alt_text
+
+
+def test_charts_carry_hints_for_narrow_screens(figures, reference):
+    by_id = {c.id: c for c in all_charts(figures, reference)}
+    lgo = charts.image_spec(by_id["lgo-findings"])["usermeta"]["narrow"]
+    assert '["Maladministration", "and Injustice"]' in lgo["labelExpr"]
+    assert lgo["height"] > charts.image_spec(by_id["lgo-findings"])["height"]
+    quarters = charts.image_spec(by_id["stage1-quarter-statutory"])["usermeta"]
+    assert quarters == {"panels": 4, "narrow": {"columns": 2}}
+    assert "usermeta" not in charts.image_spec(by_id["total-feedback"])  # short labels
+
+
+def test_paper_width_keeps_every_chart_at_one_text_size(tmp_path):
+    svg = tmp_path / "c.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="480" height="9">', "utf-8")
+    assert charts.paper_width(svg) == 360.0  # 14 px text is 10.5 pt
+    svg.write_text('<svg class="marks" width="1000.5" height="9">', encoding="utf-8")
+    assert charts.paper_width(svg) == charts.TEXT_WIDTH_PT  # never wider than the text
+
+
+def test_long_data_tables_may_break_across_pages():
+    short = pl.DataFrame({"Team": ["A"] * 20, "Number": list(range(20))})
+    long = pl.DataFrame({"Team": ["A"] * 21, "Number": list(range(21))})
+    assert charts.typst_table(short).startswith("#block(breakable: false)[#table(")
+    assert charts.typst_table(long).startswith("#table(columns: 2, align: (left, right,)")
 
 
 def test_typst_content_escapes_markup():

@@ -111,6 +111,9 @@ def test_no_markup_from_the_data_reaches_the_page(hostile_build):
     markup.feed(page)
     assert markup.tags & FROM_DATA == set()
     assert markup.attributes <= {"aria-label", "class", "data-target", "href", "id", "role"} | {
+        "aria-describedby",  # a chart's long description (a hidden paragraph) ...
+        "aria-details",  # ... and its data table
+        "hidden",  # that description
         "scope",
         "style",
         "type",

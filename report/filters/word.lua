@@ -1,8 +1,11 @@
 -- Word: the report's raw HTML blocks become Word content. Charts (a <div class="vega-chart">
 -- drawn by script in the HTML page) become the chart as a PNG image (charts/<id>.png,
--- written beside the SVG before rendering) with the chart's alt text; the data tables in
--- them become real Word tables. The download links of the HTML page are left out, and so is
--- the "show the data" toggle text, which means nothing on paper.
+-- written beside the SVG before rendering) with the chart's alt text, under its caption
+-- (the headline in bold, then the subtitle; "Image Caption" keeps with the image); the data
+-- tables in them become real Word tables, the text equivalent of the chart on paper. Left
+-- out: the download links of the HTML page, the "show the data" toggle text, which means
+-- nothing on paper, and the chart's long description, which the HTML page keeps for
+-- screen readers and which would only repeat the data table here.
 if FORMAT ~= "docx" then
   return {}
 end
@@ -26,10 +29,33 @@ local function chart_image(div)
   return pandoc.Plain({ image })
 end
 
+-- The chart's caption above the image, in one "Image Caption" paragraph.
+local function chart_figure(figure)
+  local caption = pandoc.Inlines({})
+  for i, block in ipairs(figure.caption.long) do
+    local words = pandoc.utils.blocks_to_inlines({ block })
+    if i == 1 then
+      caption:insert(pandoc.Strong(words))
+    else
+      caption:insert(pandoc.LineBreak())
+      caption:extend(words)
+    end
+  end
+  local blocks = pandoc.Blocks({ pandoc.Div({ pandoc.Para(caption) }, { ["custom-style"] = "Image Caption" }) })
+  blocks:extend(figure.content)
+  return blocks
+end
+
 local function word_blocks(html)
   html = html:gsub("<summary>.-</summary>", "")
+  html = html:gsub('<p [^>]*class="chart%-description"[^>]*>.-</p>', "")
   local doc = pandoc.read(html, "html")
   return doc.blocks:walk({
+    Figure = function(figure)
+      if figure.classes:includes("chart") then
+        return chart_figure(figure)
+      end
+    end,
     Div = function(div)
       if div.classes:includes("vega-chart") then
         return chart_image(div) or {}

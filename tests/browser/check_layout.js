@@ -2,7 +2,9 @@
 // file: blocked, and report as JSON, for a wide (1280 px) and a narrow (320 px) window:
 // charts that did not draw, console errors, requests that left the file, axe-core
 // violations (every level), whether the page scrolls sideways, and whether the contents
-// stay in view after scrolling to the end of the page.
+// stay in view after scrolling to the end of the page; for each chart, where its numbers are
+// shown (see chartNumbers) and what assistive technology gets (the accessibility tree's name
+// and description of the drawing).
 // (check_report.js does the single-window checks of the hostile-text tests.)
 // Usage: node check_layout.js <report.html> [screenshot-prefix]
 //   (screenshots <prefix>-1280.png and <prefix>-320.png, first screen of each)
@@ -32,6 +34,59 @@ async function openOffline(browser, url, width) {
   return { page, consoleErrors, outsideRequests };
 }
 
+// For each chart (figure.chart): the numbers of its data table (the table its drawing names
+// with aria-details: every body cell after the first column, with its column heading), and
+// the visible text shown
+// with it, from the start of the figure to the end of the <details> holding the table: the
+// drawing's value labels (SVG text marks; axis ticks, legend and facet headers left out),
+// the caption's headline, and everything else (neither the drawing nor the <details>).
+function chartNumbers() {
+  const visibleText = (node) => {
+    const parent = node.parentElement;
+    return parent && parent.checkVisibility() && !parent.closest("svg, details, script");
+  };
+  return [...document.querySelectorAll("figure.chart")].map((figure) => {
+    const drawing = figure.querySelector(".vega-chart");
+    const table = document.getElementById(drawing.getAttribute("aria-details") || "");
+    const details = table ? table.closest("details") : null;
+    const columns = table ? [...table.tHead.rows[0].cells].map((c) => c.textContent.trim()) : [];
+    const numbers = table ? [...table.tBodies[0].rows].flatMap((row) => [...row.cells].slice(1)
+      .map((cell) => ({ column: columns[cell.cellIndex], value: cell.textContent.trim() }))) : [];
+    const range = document.createRange();
+    range.setStartBefore(figure);
+    range.setEndAfter(details || figure);
+    const headline = [];
+    const other = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!range.intersectsNode(node) || !visibleText(node)) continue;
+      (node.parentElement.closest(".chart-headline") ? headline : other).push(node.textContent);
+    }
+    const labels = [...drawing.querySelectorAll("svg g.role-mark text")].map((t) => t.textContent);
+    const description = document.getElementById(drawing.getAttribute("aria-describedby") || "");
+    return {
+      id: drawing.id, numbers, labels, headline: headline.join(" "), other: other.join(" "),
+      altText: drawing.getAttribute("aria-label"),
+      description: description ? description.textContent : null,
+      descriptionShown: description ? description.checkVisibility() : null,
+      tableAfterFigure: !!details && figure.nextElementSibling === details,
+    };
+  });
+}
+
+// Name and description of every image in the browser's accessibility tree (a drawn chart's
+// container is a "graphics-document": vega-embed gives it that role when it draws).
+async function accessibleImages(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  await cdp.detach();
+  const roles = ["image", "img", "graphics-document"];
+  return nodes.filter((n) => n.role && roles.includes(n.role.value)).map((n) => ({
+    name: n.name ? n.name.value : "",
+    description: n.description ? n.description.value : "",
+  }));
+}
+
 async function checkWidth(browser, url, width, screenshot) {
   const { page, consoleErrors, outsideRequests } = await openOffline(browser, url, width);
   await page.waitForFunction(
@@ -44,6 +99,8 @@ async function checkWidth(browser, url, width, screenshot) {
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
   }));
+  const numbers = await page.evaluate(chartNumbers);
+  const images = await accessibleImages(page);
   if (screenshot) await page.screenshot({ path: `${screenshot}-${width}.png` });
   // evaluate() is not subject to the page's Content-Security-Policy (addScriptTag would be)
   await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
@@ -64,7 +121,7 @@ async function checkWidth(browser, url, width, screenshot) {
     return { links: links.length, visibleAfterScroll: visible.length, scrollY: window.scrollY };
   });
   await page.close();
-  return { width, charts, consoleErrors, outsideRequests, axe, overflow, contents };
+  return { width, charts, consoleErrors, outsideRequests, axe, overflow, contents, numbers, images };
 }
 
 async function main() {
