@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipeline import PROJECT_ROOT
@@ -60,10 +60,11 @@ class BuildOptions:
     reference: Path
     history: Path
     out: Path
-    formats: tuple[str, ...] = ("html", "pdf", "xlsx")
+    formats: tuple[str, ...] = ("html", "pdf", "docx", "xlsx")
     force: bool = False
     wait: bool = False  # for another build of the same output to finish (else stop at once)
     text: Path = DEFAULT_TEXT
+    published: date | None = None  # the cover's date of publication (None: the build's day)
 
     def parameters(self) -> dict[str, object]:
         """The options as plain JSON values (paths as given), for the manifest.
@@ -79,6 +80,7 @@ class BuildOptions:
             "history": str(self.history),
             "text": _display(self.text),
             "out": str(self.out),
+            "published": self.published.isoformat() if self.published else None,
         }
 
     def absolute(self) -> BuildOptions:
@@ -584,6 +586,8 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     folder or the reference file is missing.
     """
     check_inputs_exist(options)
+    # the cover's date: --published, else the day of the build (a parameter of the build)
+    options = replace(options, published=options.published or date.today())
     check_output_formats(options)
     forget_hashes()
     work = options.absolute()

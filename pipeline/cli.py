@@ -7,6 +7,7 @@ Exit status: 0 success, 2 the data has a problem to fix (the message says where)
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +22,9 @@ DEFAULT_YEAR = "2016-17"
 DEFAULT_REFERENCE = "data/reference/authority.yml"
 DEFAULT_HISTORY = "data/history"
 EXIT_OK, EXIT_CRASH, EXIT_DATA = 0, 1, 2
-DEFAULT_TO = "html,pdf,xlsx"
-TO_HELP = "comma-separated formats out of html, pdf, docx, xlsx (default html,pdf,xlsx)"
+DEFAULT_TO = "html,pdf,docx,xlsx"
+TO_HELP = "comma-separated formats out of html, pdf, docx, xlsx (default all four)"
+PUBLISHED_HELP = "date of publication on the cover, YYYY-MM-DD (default: the day of the build)"
 
 
 def default_raw(year: str) -> Path:
@@ -43,6 +45,16 @@ def year_argument(text: str) -> str:
         return check_year(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def date_argument(text: str) -> dt.date:
+    """Check a ``--published`` value (an ISO date, ``2017-09-28``) while parsing."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2017-09-28"
+        ) from None
 
 
 def say(message: str) -> None:
@@ -178,6 +190,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             raw_dir=Path(args.raw or default_raw(args.year)),
             out_dir=out,
             formats=tuple(f.strip() for f in args.to.split(",") if f.strip()),
+            published=args.published,
             key_messages=(
                 key_messages_of(figures, Path(args.reference), args.year)
                 if figures.is_file()
@@ -207,6 +220,7 @@ def build_options(args: argparse.Namespace, formats: tuple[str, ...]) -> BuildOp
         force=getattr(args, "force", False),
         wait=getattr(args, "wait", False),
         text=Path(args.text) if args.text else DEFAULT_TEXT,
+        published=getattr(args, "published", None),
     )
 
 
@@ -363,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--figures", help="figures.csv (default <out>/figures.csv)")
     render.add_argument("--validation", help="validation summary.md")
     render.add_argument("--to", default=DEFAULT_TO, help=TO_HELP)
+    render.add_argument("--published", type=date_argument, help=PUBLISHED_HELP)
     render.set_defaults(run=cmd_render)
 
     reconcile = sub.add_parser("reconcile", help="compare figures with a published report")
@@ -387,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_year_options(build, history=True)
     build.add_argument("--text", help="folder of the report's prose (default report/text)")
     build.add_argument("--to", default=DEFAULT_TO, help=TO_HELP)
+    build.add_argument("--published", type=date_argument, help=PUBLISHED_HELP)
     build.add_argument("--force", action="store_true", help="rebuild every step")
     build.add_argument(
         "--wait", action="store_true", help="wait for another build of the same output to finish"

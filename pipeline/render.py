@@ -72,7 +72,7 @@ REPORT_STEM = "annual-report"
 VEGA_HEAD = "vega-head.html"
 LANG = "en-GB"
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "xlsx")
-DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
+DEFAULT_FORMATS: tuple[str, ...] = FORMATS  # the committee papers take Word
 OUTPUT_NAMES: dict[str, str] = {
     "html": f"{REPORT_STEM}.html",
     "pdf": f"{REPORT_STEM}.pdf",

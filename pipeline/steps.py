@@ -431,7 +431,7 @@ def report_inputs(context: StepContext, part: str) -> dict:
     options, folder = context.options, context.folder
     formats = check_formats(options.formats)
     return {
-        "cover_date": date.today().isoformat(),
+        "cover_date": (options.published or date.today()).isoformat(),
         "downloads": download_files(formats, folder) if "html" in formats else [],
         "figures": file_hash(folder / "figures.csv"),
         "validation": file_hash(folder / "validation" / "summary.md"),
@@ -465,7 +465,7 @@ def run_report(context: StepContext, parts: tuple[str, ...]) -> None:
             raw_dir=options.raw,
             out_dir=folder,
             formats=options.formats,
-            published=date.today(),
+            published=options.published or date.today(),
             key_messages=key_messages_of(figures, options.reference, options.year),
             text_dir=options.text,
         )

@@ -31,8 +31,7 @@ def raw(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def built(raw, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "2016-17"
-    command = ["build", "--raw", str(raw), "--out", str(out), "--to", "html,pdf,docx,xlsx"]
-    assert main(command) == 0
+    assert main(["build", "--raw", str(raw), "--out", str(out), "--published", "2017-09-28"]) == 0
     return out
 
 
@@ -197,14 +196,38 @@ def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):
     }
 
 
-def test_build_writes_the_spreadsheet_by_default():
+def test_build_writes_word_and_the_spreadsheet_by_default():
     args = build_parser().parse_args(["build"])
-    assert args.to == "html,pdf,xlsx"
-    assert BuildOptions("2016-17", Path("r"), Path("a"), Path("h"), Path("o")).formats == (
-        "html",
-        "pdf",
-        "xlsx",
-    )
+    assert args.to == "html,pdf,docx,xlsx" and args.published is None
+    options = BuildOptions("2016-17", Path("r"), Path("a"), Path("h"), Path("o"))
+    assert options.formats == ("html", "pdf", "docx", "xlsx")
+    assert options.parameters()["published"] is None
+
+
+def test_the_date_of_publication_is_a_parameter_of_the_build(capsys):
+    from datetime import date
+
+    from pipeline.build import provenance_material
+
+    args = build_parser().parse_args(["build", "--published", "2017-09-28"])
+    assert args.published == date(2017, 9, 28)
+    render_args = build_parser().parse_args(["render", "--published", "2017-09-28"])
+    assert render_args.published == date(2017, 9, 28)
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["build", "--published", "28/09/2017"])
+    assert stopped.value.code == 2
+    assert "'28/09/2017' is not a date: write it as YYYY-MM-DD" in capsys.readouterr().err
+    undated = BuildOptions("2016-17", Path("r"), Path("a"), Path("h"), Path("o"))
+    dated = BuildOptions(**{**vars(undated), "published": date(2017, 9, 28)})
+    assert dated.parameters()["published"] == "2017-09-28"
+    # the report's key holds the parameters it shows in its provenance appendix
+    assert provenance_material(dated, {}, "r") != provenance_material(undated, {}, "r")
+
+
+def test_the_cover_and_manifest_carry_the_date_of_publication(built):
+    assert manifest(built)["parameters"]["published"] == "2017-09-28"
+    page = (built / "annual-report.html").read_text(encoding="utf-8")
+    assert "Published 28 September 2017" in page
 
 
 def test_every_relative_link_of_the_built_page_is_a_delivered_file(built):
@@ -222,7 +245,7 @@ def test_every_relative_link_of_the_built_page_is_a_delivered_file(built):
 
 def test_unchanged_rebuild_is_reused(built, raw, capsys):
     before = manifest(built)
-    command = ["build", "--raw", str(raw), "--out", str(built), "--to", "html,pdf,docx,xlsx"]
+    command = ["build", "--raw", str(raw), "--out", str(built), "--published", "2017-09-28"]
     assert main(command) == 0
     assert "reusing" in capsys.readouterr().out
     assert manifest(built) == before
@@ -239,6 +262,9 @@ def test_a_changed_extract_rebuilds(built, raw, capsys):
         after = manifest(built)
         assert after["build_key"] != before["build_key"]
         assert after["outputs"] == {"html": "annual-report.html"}
+        from datetime import date
+
+        assert after["parameters"]["published"] == date.today().isoformat()  # no --published
     finally:
         path.write_bytes(original)
 
