@@ -595,3 +595,20 @@ def test_sections_without_their_inputs_say_what_to_add(tmp_path, monkeypatch):
     assert key_messages.count("<li>") == 5
     assert "Stage 2" not in key_messages and "Children and young people" not in key_messages
     assert 'id="vis-stage2-timescale-statutory"' not in page
+
+
+def test_pdf_tables_of_sentences_give_the_sentences_the_room(tmp_path):
+    """A column is at least as wide as its longest word; the room left goes mostly to the
+    column of sentences; a table of short cells keeps Typst's own widths."""
+    summary = "The Council was late in moving a pupil from a statement to a plan. " * 2
+    markdown = (
+        f"| Team | Status | Summary of the decision |\n|:--|:--|:--|\n"
+        f"| SEND Teams | Investigation | {summary} |\n\n| A | B |\n|:--|--:|\n| x | 1 |\n"
+    )
+    meta = render.DocumentInfo("T", "C", "2016-17", PUBLISHED).metadata()
+    typst = render.pandoc_typst(markdown, tmp_path, meta)
+    widths, short = re.findall(r"columns: ([^\n]*),\n", typst)
+    team, status, text = (float(w) / 100 * 470 for w in re.findall(r"([\d.]+)%", widths))
+    assert status > len("Investigation") * 5.3 + 11 and team > len("Teams") * 5.3 + 11
+    assert text > 2 * (team + status) and abs(team + status + text - 470) < 1
+    assert short == "2"

@@ -5,7 +5,7 @@
 //   <section>-<width>.png         one window at each section below (scrolled to it)
 //   chart-<id>-<width>.png        each chart's figure
 // Sections: the top of the page, the first chart with its data table opened, the Ombudsman
-// decisions table and the statutory Stage 2 time-limit chart.
+// section and its table of decisions, and the statutory Stage 2 time-limit chart.
 // Usage: node screenshots.js <report.html> <out-dir>
 const path = require("path");
 const fs = require("fs");
@@ -20,6 +20,7 @@ const SECTIONS = {
   top: null,
   "chart-with-data": "#fig-total-feedback",
   ombudsman: "#ombudsman-decisions",
+  "ombudsman-table": "#ombudsman-decisions ~ .table-scroll",
   "stage2-time-limits": "#time-taken-to-complete-statutory-stage-2-investigations",
 };
 
