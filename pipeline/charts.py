@@ -594,7 +594,7 @@ def lgo_findings(
     colour = alt.Color(
         "Fault:N",
         scale=alt.Scale(domain=["No fault found", "Fault found"], range=[PALETTE[0], PALETTE[3]]),
-        legend=alt.Legend(title=None),
+        legend=alt.Legend(title=None, direction="vertical"),  # narrow: fits a phone
     )
     chart = _hbar(
         frame, "category", headline, base.subtitle, "Decisions", colour=colour, order=order
@@ -647,7 +647,7 @@ def compliments_by_service(
 # on paper (PDF, Word) the data table is the text equivalent.
 
 CHART_SPEC_CLASS = "vega-spec"
-MIN_PLOT_WIDTH = 110  # px: the narrowest a chart's plot (or each of its panels) is drawn
+MIN_PLOT_WIDTH = 90  # px: the narrowest a chart's plot (or each of its panels) is drawn
 # The one script that draws the charts: in the page head, after the Vega bundle. ``ast: true``
 # makes Vega interpret its expressions instead of compiling them with Function(), so the
 # page's Content-Security-Policy needs no 'unsafe-eval'.
