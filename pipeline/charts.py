@@ -655,7 +655,8 @@ MIN_PLOT_WIDTH = 90  # px: the narrowest a chart's plot (or each of its panels) 
 # so that its text keeps its size: first as its ``usermeta.narrow`` hint says (axis labels
 # wrapped shorter, or panels in two columns), then with a narrower plot (or panels) down to
 # MIN_PLOT_WIDTH; CSS scales down whatever is still too wide. It is redrawn when the room
-# changes (a phone turned, a window resized).
+# changes (a phone turned, a window resized). ``data-drawn-for`` on the drawing says for
+# which width it was last drawn.
 CHART_LOADER = r"""document.addEventListener("DOMContentLoaded", function () {
   var options = {"actions": false, "renderer": "svg", "tooltip": true, "ast": true};
   var charts = [];
@@ -688,22 +689,23 @@ CHART_LOADER = r"""document.addEventListener("DOMContentLoaded", function () {
     });
   }
   function draw(chart) {
-    var room = chart.target.clientWidth;
+    var room = chart.target.parentElement.clientWidth;  // vega-embed shrinks the target
     if (!room || room === chart.room) return;
     chart.room = room;
     var spec = JSON.parse(JSON.stringify(chart.spec));
     spec.usermeta = spec.usermeta || {};
     var tries = 0;
+    function done() { chart.target.setAttribute("data-drawn-for", String(room)); }
     function fit(width) {
       var inner = plot(spec);
-      if (width <= room || tries++ >= 3) return;
+      if (width <= room || tries++ >= 3) return done();
       if (spec.usermeta.narrow) {
         narrowed(spec);
       } else if (typeof inner.width === "number" && inner.width > MIN_WIDTH) {
         var panels = spec.usermeta.panels || 1;
         inner.width = Math.max(MIN_WIDTH, inner.width - Math.ceil((width - room) / panels));
       } else {
-        return;
+        return done();
       }
       return embed(chart, spec).then(fit);
     }

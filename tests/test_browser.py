@@ -77,6 +77,22 @@ def test_every_chart_draws(report, width):
     assert [c["id"] for c in charts if not c["drawn"]] == []
 
 
+@pytest.mark.parametrize("width", [*WIDTHS, "resized"])
+def test_charts_fit_their_room_at_full_text_size(report, width):
+    """The loader draws a chart too wide for a phone again, narrower (shorter label lines,
+    panels in two columns, a narrower plot), so that hardly any is scaled down: its text
+    keeps at least 98% of its size (CSS scales what is still wider than the room). The same
+    after a 1280 px window is narrowed to 320 px ("resized")."""
+    charts = report[width]["charts"]
+    assert len(charts) == 22 and all(c["drawn"] for c in charts)
+    if width != "1280":
+        assert {c["room"] for c in charts} == {288}
+    scaled = {c["id"]: round(c["room"] / c["width"], 3) for c in charts if c["width"] > c["room"]}
+    assert {chart: scale for chart, scale in scaled.items() if scale < 0.98} == {}
+    if width == "1280":
+        assert scaled == {}
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_console_errors(report, width):
     assert report[width]["consoleErrors"] == []

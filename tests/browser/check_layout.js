@@ -87,14 +87,38 @@ async function accessibleImages(page) {
   }));
 }
 
+// Each chart: drawn or not, the room it has and the width it is drawn at, once the loader
+// has drawn every chart for its room (it redraws one too wide for its room, narrower).
+async function drawnCharts(page) {
+  await page.waitForFunction(
+    () => [...document.querySelectorAll(".vega-chart")].every((d) =>
+      d.getAttribute("data-drawn-for") === String(d.parentElement.clientWidth)),
+    null, { timeout: 20000 },
+  ).catch(() => {});
+  return page.$$eval(".vega-chart", (divs) => divs.map((d) => {
+    const svg = d.querySelector("svg");
+    return { id: d.id, drawn: !!d.querySelector("svg, canvas"), room: d.parentElement.clientWidth,
+      width: svg ? Number(svg.getAttribute("width")) : null };
+  }));
+}
+
+// A wide window made narrow (a phone turned, a window resized): the charts after it.
+async function checkResize(browser, url) {
+  const { page } = await openOffline(browser, url, 1280);
+  await drawnCharts(page);
+  await page.setViewportSize({ width: 320, height: 900 });
+  const charts = await drawnCharts(page);
+  await page.close();
+  return { charts };
+}
+
 async function checkWidth(browser, url, width, screenshot) {
   const { page, consoleErrors, outsideRequests } = await openOffline(browser, url, width);
   await page.waitForFunction(
     () => [...document.querySelectorAll(".vega-chart")].every((d) => d.querySelector("svg, canvas")),
     null, { timeout: 20000 },
   ).catch(() => {});
-  const charts = await page.$$eval(".vega-chart", (divs) =>
-    divs.map((d) => ({ id: d.id, drawn: !!d.querySelector("svg, canvas") })));
+  const charts = await drawnCharts(page);
   const overflow = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
@@ -133,6 +157,7 @@ async function main() {
   });
   const results = {};
   for (const width of WIDTHS) results[width] = await checkWidth(browser, url, width, screenshot);
+  results.resized = await checkResize(browser, url);
   await browser.close();
   console.log(JSON.stringify(results, null, 1));
 }
