@@ -2,7 +2,7 @@
 
 Usage (from the project root, with the virtual environment active):
 
-    python benchmarks/bench_build.py [--runs 5] [--to html,pdf,xlsx] [--out FOLDER]
+    python benchmarks/bench_build.py [--runs 5] [--to html,pdf,docx,xlsx] [--out FOLDER]
 
 Each figure is the wall time of one whole ``complaints-report build`` process, from start
 to exit, measured ``--runs`` times; the table gives the median, with the fastest and
@@ -127,7 +127,9 @@ def table(results: list[Timings], step_times: list[dict[str, float]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each kind (default 5)")
-    parser.add_argument("--to", default="html,pdf,xlsx", help="formats (default html,pdf,xlsx)")
+    parser.add_argument(
+        "--to", default="html,pdf,docx,xlsx", help="formats (default html,pdf,docx,xlsx)"
+    )
     parser.add_argument("--out", type=Path, help="work folder to keep (default: a temp folder)")
     args = parser.parse_args(argv)
     work = args.out.resolve() if args.out else Path(tempfile.mkdtemp(prefix="bench-build-"))

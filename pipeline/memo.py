@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.files import atomic_write_text
+from pipeline.files import atomic_write, atomic_write_text
 
 KEY_SUFFIX = ".key"
 
@@ -32,9 +32,10 @@ def key_file(path: Path) -> Path:
 
 
 def write_converted(
-    path: Path, source: object, convert: Callable[[object], str], converter: str
+    path: Path, source: object, convert: Callable[[object], str | bytes], converter: str
 ) -> bool:
-    """Write ``convert(source)`` to ``path`` unless it already holds that very result.
+    """Write ``convert(source)`` (text, or bytes such as a PNG) to ``path`` unless it
+    already holds that very result.
 
     Both files are replaced atomically (never written in place), so a file hard-linked
     from an earlier build would never be changed either. Returns True when it converted,
@@ -47,6 +48,10 @@ def write_converted(
             return False
     except OSError:
         pass
-    atomic_write_text(path, convert(source))
+    result = convert(source)
+    if isinstance(result, bytes):
+        atomic_write(path, lambda temp: temp.write_bytes(result))
+    else:
+        atomic_write_text(path, result)
     atomic_write_text(stamp, key)
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import platform
 from importlib import metadata
@@ -32,12 +33,18 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def package_versions() -> dict[str, str]:
-    """Python and the key packages, as installed."""
-    versions = {"python": platform.python_version()}
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    """Read once per process: the installed packages do not change under a running build."""
+    versions = [("python", platform.python_version())]
     for name in KEY_PACKAGES:
         try:
-            versions[name] = metadata.version(name)
+            versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+            versions.append((name, "not installed"))
+    return tuple(versions)
+
+
+def package_versions() -> dict[str, str]:
+    """Python and the key packages, as installed (a new dict each call)."""
+    return dict(_installed_versions())

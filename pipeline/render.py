@@ -33,6 +33,7 @@ HTML gets a Content-Security-Policy (:mod:`pipeline.csp`) whichever renderer wro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import logging
@@ -41,6 +42,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,10 +53,8 @@ import nbformat
 import yaml
 
 from pipeline import PROJECT_ROOT, safe
-from pipeline.charts import CHART_LOADER
 from pipeline.csp import PolicyError, add_content_security_policy
 from pipeline.files import atomic_write_text
-from pipeline.narrative import pipe_table
 from pipeline.provenance import package_versions, sha256_file
 from pipeline.years import display_year
 
@@ -71,6 +71,9 @@ FILTERS = REPORT_DIR / "filters"
 REPORT_STEM = "annual-report"
 VEGA_HEAD = "vega-head.html"
 LANG = "en-GB"
+PNG_SCALE = 2  # Word's chart images: twice the SVG's pixels, sharp when printed
+PNG_CONVERTER = f"vl-convert-python {metadata.version('vl-convert-python')} svg_to_png x{PNG_SCALE}"
+_MARKDOWN_LOCK = threading.Lock()
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "xlsx")
 DEFAULT_FORMATS: tuple[str, ...] = FORMATS  # the committee papers take Word
 OUTPUT_NAMES: dict[str, str] = {
@@ -215,6 +218,8 @@ def write_vega_head(out_dir: Path) -> Path:
     """Write the Vega/Vega-Lite/vega-embed bundle and the chart loader for the HTML head."""
     import vl_convert as vlc
 
+    from pipeline.charts import CHART_LOADER
+
     bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
     if "<!--" in bundle:
         raise RenderError("the Vega bundle holds '<!--', which would break its <script> element")
@@ -313,7 +318,18 @@ def document_metadata(notebook: Path) -> dict[str, object]:
 
 
 def notebook_markdown(notebook: Path) -> str:
-    """Executed notebook -> Markdown (inputs excluded, raw blocks kept, front matter dropped)."""
+    """Executed notebook -> Markdown (inputs excluded, raw blocks kept, front matter dropped).
+
+    Converted once per version of the file: the document formats render side by side
+    from the same Markdown, and the first to ask converts while the others wait.
+    """
+    stat = notebook.stat()
+    with _MARKDOWN_LOCK:
+        return _notebook_markdown(notebook.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _notebook_markdown(notebook: Path, mtime_ns: int, size: int) -> str:
     from nbconvert import MarkdownExporter
 
     exporter = MarkdownExporter(exclude_input=True, exclude_raw=True)
@@ -388,7 +404,7 @@ def run_pandoc_with(
 
 def pandoc_html(markdown: str, out_dir: Path, meta: dict) -> str:
     """The self-contained HTML page: report/template.html, the stylesheet and Vega inlined."""
-    return run_pandoc_with(
+    page = run_pandoc_with(
         markdown,
         [
             "--to=html5",
@@ -397,13 +413,26 @@ def pandoc_html(markdown: str, out_dir: Path, meta: dict) -> str:
             f"--template={HTML_TEMPLATE}",
             "--toc",
             "--toc-depth=2",
-            f"--include-in-header={out_dir / VEGA_HEAD}",
             f"--lua-filter={FILTERS / 'tables.lua'}",
         ],
         meta,
         out_dir,
         [("include-in-header", ".html", style_head())],
     )
+    return with_vega_head(page, out_dir / VEGA_HEAD)
+
+
+def with_vega_head(page: str, vega_head: Path) -> str:
+    """The page with the Vega bundle and chart loader at the end of its ``<head>``.
+
+    Added after pandoc rather than through ``--include-in-header``: it is our own
+    script, already safe inside ``<script>``, and pandoc's ``--embed-resources`` took
+    about 0.4 s to read its megabyte for nothing to embed.
+    """
+    head_end = page.find("</head>")
+    if head_end < 0:
+        raise RenderError("the HTML page has no </head> to add the Vega scripts to")
+    return page[:head_end] + vega_head.read_text(encoding="utf-8") + page[head_end:]
 
 
 def pandoc_typst(markdown: str, out_dir: Path, meta: dict) -> str:
@@ -435,10 +464,13 @@ def chart_pngs(out_dir: Path) -> list[Path]:
     """charts/<id>.png beside each charts/<id>.svg (Word needs raster images)."""
     import vl_convert as vlc
 
+    from pipeline.memo import write_converted
+
     written = []
     for svg in sorted((out_dir / "charts").glob("*.svg")):
         png = svg.with_suffix(".png")
-        png.write_bytes(vlc.svg_to_png(svg.read_text(encoding="utf-8"), scale=2))
+        source = svg.read_text(encoding="utf-8")
+        write_converted(png, source, lambda s: vlc.svg_to_png(s, scale=PNG_SCALE), PNG_CONVERTER)
         written.append(png)
     return written
 
@@ -729,6 +761,8 @@ def spaced_hash(digest: str) -> str:
 
 def _table(rows: list[tuple[str, str]], header: tuple[str, str]) -> str:
     import polars as pl
+
+    from pipeline.narrative import pipe_table
 
     return pipe_table(pl.DataFrame(rows, schema=list(header), orient="row"))
 

@@ -132,6 +132,7 @@ def forget_hashes() -> None:
     resolution, at the same size, must not keep an earlier build's hash."""
     _sha256.cache_clear()
     _module_imports.cache_clear()
+    _notebook_imports.cache_clear()
 
 
 def file_hash(path: Path) -> str | None:
@@ -244,6 +245,14 @@ def _module_imports(path: Path, mtime_ns: int) -> frozenset[str]:
     return frozenset(imported_modules(path.read_text(encoding="utf-8")))
 
 
+@functools.lru_cache(maxsize=32)
+def _notebook_imports(path: Path, mtime_ns: int) -> frozenset[str]:
+    try:
+        return frozenset(imported_modules(notebook_source(path)))
+    except SyntaxError:  # cannot tell what it imports: count the whole package
+        return frozenset(f"pipeline.{p.stem}" for p in PACKAGE_DIR.glob("*.py"))
+
+
 def code_closure(modules: Iterable[str], notebooks: Iterable[Path] = ()) -> list[Path]:
     """The notebooks, plus every ``pipeline`` module they or ``modules`` import,
     directly or through each other (``pipeline/__init__.py`` always), plus this file,
@@ -252,10 +261,7 @@ def code_closure(modules: Iterable[str], notebooks: Iterable[Path] = ()) -> list
     files: set[Path] = {Path(__file__).resolve()}
     for notebook in notebooks:
         files.add(notebook)
-        try:
-            todo |= imported_modules(notebook_source(notebook))
-        except SyntaxError:  # cannot tell what it imports: count the whole package
-            todo |= {f"pipeline.{p.stem}" for p in PACKAGE_DIR.glob("*.py")}
+        todo |= _notebook_imports(notebook, notebook.stat().st_mtime_ns)
     seen: set[str] = set()
     while todo:
         name = todo.pop()
@@ -477,12 +483,14 @@ def run_report(context: StepContext, parts: tuple[str, ...]) -> None:
 
 
 def remove_unused_charts(charts: Path, notebook_text: str) -> None:
-    """Delete chart files (carried over from the last build) the report no longer uses."""
+    """Delete chart files (carried over from the last build) the report no longer uses:
+    the SVG, the PNG made from it for Word, and their keys (see :mod:`pipeline.memo`)."""
     used = set(CHART_FILE.findall(notebook_text))
     for path in charts.glob("*.svg") if charts.is_dir() else ():
         if path.name not in used:
-            path.unlink()
-            path.with_name(path.name + ".key").unlink(missing_ok=True)
+            for kept in (path, path.with_suffix(".png")):
+                kept.unlink(missing_ok=True)
+                kept.with_name(kept.name + ".key").unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- render

@@ -42,3 +42,38 @@ def test_a_missing_or_foreign_key_converts_again(tmp_path):
     assert write_converted(path, {"n": 1}, lambda s: "<svg>1</svg>", "c") is True
     key_file(path).write_text("not a key")
     assert write_converted(path, {"n": 1}, lambda s: "<svg>1</svg>", "c") is True
+
+
+def test_a_binary_conversion_is_written_as_bytes_and_kept(tmp_path):
+    png = b"\x89PNG\r\n\x1a\n\x00\xff"
+    calls = []
+
+    def convert(source):
+        calls.append(source)
+        return png
+
+    path = tmp_path / "chart.png"
+    assert write_converted(path, "<svg>1</svg>", convert, "svg_to_png x2") is True
+    assert write_converted(path, "<svg>1</svg>", convert, "svg_to_png x2") is False
+    assert path.read_bytes() == png
+    assert calls == ["<svg>1</svg>"]
+
+
+def test_word_chart_images_are_made_once_per_drawing(tmp_path):
+    from pipeline.render import chart_pngs
+
+    charts = tmp_path / "charts"
+    charts.mkdir()
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect width="10" height="10"/></svg>'
+    )
+    (charts / "a.svg").write_text(svg)
+    [png] = chart_pngs(tmp_path)
+    assert png.read_bytes().startswith(b"\x89PNG")
+    made = png.stat().st_mtime_ns
+    chart_pngs(tmp_path)
+    assert png.stat().st_mtime_ns == made  # kept, not converted again
+    (charts / "a.svg").write_text(svg.replace('width="10" height="10"/>', 'width="5" height="5"/>'))
+    chart_pngs(tmp_path)
+    assert png.stat().st_mtime_ns != made
