@@ -15,8 +15,6 @@ The built page may carry a Content-Security-Policy that allows only its own scri
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import json
 import re
@@ -37,6 +35,7 @@ from pipeline.build import (
     check_inputs_exist,
     run_build,
 )
+from pipeline.csp import script_hash
 from pipeline.errors import InputError
 
 HOST = "127.0.0.1"
@@ -96,12 +95,6 @@ when a change to the prose, extracts, reference file or history has been built.<
 
 
 # ---------------------------------------------------------------- the served copy
-
-
-def script_hash(source: str) -> str:
-    """CSP hash source of an inline script: ``'sha256-<base64>'``."""
-    digest = hashlib.sha256(source.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def reload_script(version: int) -> str:

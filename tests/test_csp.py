@@ -62,6 +62,8 @@ def test_the_policy_is_the_first_element_of_head_and_blocks_everything_else():
 
 def test_script_hash_is_the_browser_format():
     assert script_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    # echo -n "alert(1)" | openssl dgst -sha256 -binary | base64
+    assert script_hash("alert(1)") == "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
 
 
 @pytest.mark.parametrize(
