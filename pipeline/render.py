@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import json
 import logging
 import os
@@ -250,14 +249,15 @@ def downloads_markdown(files: Sequence[tuple[str, str]]) -> str:
     if not files:
         return ""
     items = "\n".join(
-        f'<li><a href="{html.escape(name)}" download>{html.escape(text)}</a> '
-        f"({html.escape(name)})</li>"
+        f'<li><a href="{safe.html_text(name)}" download>{safe.html_text(text)}</a> '
+        f"({safe.html_text(name)})</li>"
         for name, text in files
     )
-    return (
-        '```{=html}\n<nav class="report-downloads" aria-labelledby="downloads-heading">\n'
+    return safe.raw_block(
+        "html",
+        '<nav class="report-downloads" aria-labelledby="downloads-heading">\n'
         '<h2 id="downloads-heading">Downloads</h2>\n'
-        f"<ul>\n{items}\n</ul>\n</nav>\n```\n"
+        f"<ul>\n{items}\n</ul>\n</nav>",
     )
 
 
