@@ -34,7 +34,7 @@ import vl_convert as vlc
 
 from pipeline import safe
 from pipeline.memo import write_converted
-from pipeline.narrative import change_phrase, percent, percent_column, rows
+from pipeline.narrative import and_list, change_phrase, percent, percent_column, rows
 from pipeline.reference import NOT_RECORDED
 from pipeline.years import display_year, previous_year
 
@@ -600,22 +600,17 @@ def lgo_findings(
         frame, "category", headline, base.subtitle, "Decisions", colour=colour, order=order
     )
     alt_text = base.alt_text + f" Fault was found in {fault_share} of decisions."
+    fault_names = and_list([f"'{name}'" for name in fault_findings])
     return ReportChart(
         base.id,
         chart.properties(description=alt_text),
         headline,
         base.subtitle,
         alt_text,
-        base.description + f" Fault findings ({_listed(fault_findings)}, shown in "
+        base.description + f" Fault findings ({fault_names}, shown in "
         f"orange and labelled in the legend): {fault_share} of decisions.",
         base.table,
     )
-
-
-def _listed(names: Sequence[str]) -> str:
-    """Quoted names joined for a sentence: 'A', 'A' and 'B', 'A', 'B' and 'C'."""
-    quoted = [f"'{name}'" for name in names]
-    return " and ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
 
 def compliments_by_service(
@@ -723,11 +718,6 @@ PT_PER_PX = 0.75  # a CSS pixel is 1/96 inch: chart text of 14 px is 10.5 pt on 
 TEXT_WIDTH_PT = 470  # A4 less the PDF's side margins (report/typst/typst-template.typ)
 SHORT_TABLE_ROWS = 20  # a data table up to this many rows is never split across pages
 SVG_WIDTH = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"')
-
-
-def typst_content(text: object) -> str:
-    """Literal text for a Typst content block ``[...]`` (:func:`pipeline.safe.typst_content`)."""
-    return safe.typst_content(text)
 
 
 def image_spec(chart: ReportChart) -> dict:

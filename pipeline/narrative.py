@@ -708,13 +708,9 @@ def further_definitions(reference: Reference) -> str:
         children = reference.child_complainant_types
         parts.append(
             "Each Stage 1 complaint records who made it: "
-            + _and_list([safe.markdown_text(t) for t in types])
+            + and_list([safe.markdown_text(t) for t in types])
             + ". Complaints made by "
-            + (
-                _and_list([safe.markdown_text(t) for t in children])
-                if children
-                else "none of these"
-            )
+            + (and_list([safe.markdown_text(t) for t in children]) if children else "none of these")
             + " count as made by children and young people. A complaint without this "
             f"record is shown as {NOT_RECORDED}."
         )
@@ -735,7 +731,7 @@ def further_definitions(reference: Reference) -> str:
     return "\n".join(parts)
 
 
-def _and_list(items: Sequence[str]) -> str:
+def and_list(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     if len(items) <= 1:
         return "".join(items)

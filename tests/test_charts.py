@@ -189,10 +189,6 @@ def test_long_data_tables_may_break_across_pages():
     assert charts.typst_table(long).startswith("#table(columns: 2, align: (left, right,)")
 
 
-def test_typst_content_escapes_markup():
-    assert charts.typst_content("2016/17 #1 [a]") == "2016\\/17 \\#1 \\[a\\]"
-
-
 def test_contract_1_1_charts_state_their_message_in_reference_order(figures, reference):
     by_id = {c.id: c for c in all_charts(figures, reference)}
     stage2 = by_id["stage2-timescale-statutory"]

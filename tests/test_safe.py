@@ -100,6 +100,10 @@ def test_typst_string_escapes_quotes_and_backslashes():
     assert safe.typst_string('say "hi" \\ there\nnow') == 'say \\"hi\\" \\\\ there now'
 
 
+def test_typst_content_escapes_markup():
+    assert safe.typst_content("2016/17 #1 [a]") == "2016\\/17 \\#1 \\[a\\]"
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
 @pytest.mark.skipif(emoji_font_missing(), reason=NO_EMOJI_FONT)
 def test_typst_content_reads_back_as_the_texts(tmp_path):
