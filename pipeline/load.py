@@ -153,6 +153,11 @@ class Extracts:
         """Stem -> frame, in contract order."""
         return {stem: getattr(self, stem) for stem in EXTRACT_STEMS}
 
+    def file_name(self, stem: str) -> str:
+        """The name of the file holding one extract (``<stem>.csv`` when there is none)."""
+        path = self.files.get(stem)
+        return path.name if path is not None else f"{stem}.csv"
+
     def label(self, stem: str, column: str) -> str:
         """A column as messages name it: ``Date Received (received_date)`` when mapped."""
         return self.labels.get(stem, {}).get(column, column)

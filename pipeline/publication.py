@@ -203,11 +203,6 @@ def published_lgo(
     return lgo.select("lgo_ref", "service_area", "team", "status", "finding", "summary")
 
 
-def _file_name(files: dict[str, Path | None], stem: str) -> str:
-    path = files.get(stem)
-    return path.name if path else f"{stem}.csv"
-
-
 def load_published_texts(
     raw_dir: str | Path, reference: Reference, year: str = "2016-17"
 ) -> PublishedTexts:
@@ -215,24 +210,23 @@ def load_published_texts(
     from pipeline.load import load_extracts
 
     extracts = load_extracts(raw_dir, reference, year)
-    files = extracts.files
     allow = reference.publication_allow
     return PublishedTexts(
         compliments=published_compliments(
             extracts.compliments,
-            _file_name(files, "compliments"),
+            extracts.file_name("compliments"),
             allow,
             extracts.label("compliments", "text"),
         ),
         recommendations=published_recommendations(
             extracts.recommendations,
             extracts.escalations,
-            _file_name(files, "recommendations"),
+            extracts.file_name("recommendations"),
             allow,
             extracts.label("recommendations", "action"),
         ),
         lgo=published_lgo(
-            extracts.lgo, _file_name(files, "lgo"), allow, extracts.label("lgo", "summary")
+            extracts.lgo, extracts.file_name("lgo"), allow, extracts.label("lgo", "summary")
         ),
     )
 
@@ -276,7 +270,7 @@ def personal_data_hits(extracts, allow: Iterable[str] = ()) -> list[PersonalData
         for row, text in chosen.select("_row", column).iter_rows():
             for kind in personal_data_found(text, allow):
                 rows_by_kind.setdefault(kind, []).append(row)
-        file, label = _file_name(extracts.files, stem), extracts.label(stem, column)
+        file, label = extracts.file_name(stem), extracts.label(stem, column)
         hits += [
             PersonalDataHits(file, label, kind, tuple(rows), publish_flag)
             for kind, rows in rows_by_kind.items()

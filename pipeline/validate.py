@@ -186,7 +186,7 @@ def _team_areas(extracts: Extracts, reference: Reference) -> pl.DataFrame:
         reference.team_pairs(), schema=["service_area", "team"], orient="row"
     ).with_columns(pl.lit(True).alias("_pair"))
     frames = [
-        frame.select(pl.lit(_file_name(extracts, stem)).alias(FILE), ROW, "service_area", "team")
+        frame.select(pl.lit(extracts.file_name(stem)).alias(FILE), ROW, "service_area", "team")
         for stem, frame in extracts.frames().items()
         if "team" in frame.columns
     ]
@@ -253,11 +253,6 @@ def derived_frames(extracts: Extracts, reference: Reference) -> dict[str, pl.Dat
         ),
         "team_areas": _team_areas(extracts, reference),
     }
-
-
-def _file_name(extracts: Extracts, stem: str) -> str:
-    path = extracts.files.get(stem)
-    return path.name if path is not None else f"{stem}.csv"
 
 
 # --------------------------------------------------------------------------- running GE
@@ -540,7 +535,7 @@ def validate_extracts(
             load = failures_from_input_errors(problems)
             report.failures.extend(load)
             report.notes.extend(extracts.notes)
-            files = {stem: _file_name(extracts, stem) for stem in EXTRACT_STEMS}
+            files = {stem: extracts.file_name(stem) for stem in EXTRACT_STEMS}
             labels = {files[stem]: extracts.labels.get(stem, {}) for stem in EXTRACT_STEMS}
             frames = frames_to_check(extracts, reference)
             result = run_suites(frames, parameters, work / "data_docs")
