@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipeline import PROJECT_ROOT
-from pipeline.errors import InputError
+from pipeline.errors import InputError, extract_folder_not_found, reference_not_found
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
 from pipeline.lock import holding_build_lock
 from pipeline.provenance import package_versions, sha256_file
@@ -195,16 +195,9 @@ def check_output_formats(options: BuildOptions) -> None:
 def check_inputs_exist(options: BuildOptions) -> None:
     """Stop at once, naming the full path tried, when an input file or folder is missing."""
     if not options.reference.is_file():
-        raise InputError(
-            str(options.reference),
-            f"reference file not found (looked for {options.reference.resolve()}); "
-            "give its path with --reference",
-        )
+        raise reference_not_found(options.reference)
     if not options.raw.is_dir():
-        raise InputError(
-            str(options.raw),
-            f"extract folder not found (looked for {options.raw.resolve()}); give it with --raw",
-        )
+        raise extract_folder_not_found(options.raw)
 
 
 # ---------------------------------------------------------------- manifest
@@ -635,7 +628,6 @@ def archive_year(year: str, figures_path: Path, history_dir: Path, *, force: boo
     """Copy ``year``'s rows of a figures file into ``history_dir/<year>.csv``."""
     import polars as pl
 
-    from pipeline.errors import InputError
     from pipeline.figures import read_figures
 
     target = history_dir / f"{year}.csv"

@@ -24,7 +24,7 @@ import polars as pl
 import yaml
 from rapidfuzz import fuzz
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, extract_folder_not_found
 from pipeline.load import (
     EXTRACT_STEMS,
     ROW,
@@ -197,8 +197,7 @@ def read_for_draft(path: Path, stem: str) -> ExtractText:
 def read_extracts_for_draft(raw_dir: Path) -> dict[str, ExtractText]:
     """Every extract found in ``raw_dir``; raises one InputError holding all problems."""
     if not raw_dir.is_dir():
-        where = raw_dir.resolve()
-        raise InputError(str(where), f"extract folder not found (looked for {where})")
+        raise extract_folder_not_found(raw_dir)
     extracts: dict[str, ExtractText] = {}
     problems: list[InputError] = []
     for stem in EXTRACT_STEMS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 MAX_ROWS_NAMED = 20
 
@@ -76,3 +77,20 @@ class InputError(Exception):
         elif self.values:
             text += " (values " + ", ".join(repr(v) for v in self.values) + ")"
         return text
+
+
+def reference_not_found(path: str | Path) -> InputError:
+    """A reference file that is not there, named by the full path tried."""
+    return InputError(
+        str(path),
+        f"reference file not found (looked for {Path(path).resolve()}); "
+        "give its path with --reference",
+    )
+
+
+def extract_folder_not_found(raw_dir: str | Path) -> InputError:
+    """An extract folder that is not there, named by the full path tried."""
+    return InputError(
+        str(raw_dir),
+        f"extract folder not found (looked for {Path(raw_dir).resolve()}); give it with --raw",
+    )

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, extract_folder_not_found
 from pipeline.reference import PROCEDURES, Reference
 
 ROW = "_row"
@@ -717,8 +717,7 @@ def read_extracts(
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
-        where = raw_dir.resolve()
-        raise InputError(str(where), f"extract folder not found (looked for {where})")
+        raise extract_folder_not_found(raw_dir)
     frames: dict[str, pl.DataFrame] = {}
     files: dict[str, Path | None] = {}
     labels: dict[str, dict[str, str]] = {}

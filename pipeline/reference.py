@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, reference_not_found
 
 PROCEDURES: tuple[str, ...] = ("statutory", "corporate")
 OUTCOME_KINDS: tuple[str, ...] = ("answered", "closed", "ongoing")
@@ -491,11 +491,7 @@ def load_reference(path: str | Path) -> Reference:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InputError(
-            file,
-            f"reference file not found (looked for {path.resolve()}); "
-            "give its path with --reference",
-        ) from None
+        raise reference_not_found(path) from None
     except yaml.YAMLError as exc:
         raise InputError(file, f"not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
