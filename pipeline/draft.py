@@ -47,7 +47,6 @@ ALIAS_SCORE = 90  # RapidFuzz ratio (0-100) from which two spellings are propose
 HEADER_SCORE = 90  # token-set ratio from which a header is proposed for a contract column
 GENERIC_WORDS = frozenset({"team", "teams", "the", "and"})
 HEADER_SYNONYMS = {"reference": "ref", "number": "no", "num": "no", "ombudsman": "lgo"}
-OPTIONAL_COLUMNS = {"complaints": ("complainant_type",)}  # read when the extract has them
 AUTHORITY_PLACEHOLDER = "Name of the Council (CHANGE ME)"
 CHILD_WORDS = re.compile(r"^(child|young|youth|advocate|pupil)", re.IGNORECASE)
 ONGOING_WORDS = re.compile(r"open|ongoing|progress|pending|remain|active", re.IGNORECASE)
@@ -177,8 +176,7 @@ def read_for_draft(path: Path, stem: str) -> ExtractText:
     """Read one extract as trimmed text, finding its contract columns by header."""
     table = read_text_table(path)
     spec = SPECS[stem]
-    columns = list(dict.fromkeys([*spec.columns, *OPTIONAL_COLUMNS.get(stem, ())]))
-    headers = propose_headers(table.headers, columns)
+    headers = propose_headers(table.headers, list(spec.columns))
     problems = repeated_columns(table.headers, spec, {}, str(path))
     if problems:
         raise InputError.collected(problems, str(path))

@@ -18,7 +18,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.files import atomic_write
-from pipeline.load import EXTRACT_STEMS, SPECS
+from pipeline.load import EXTRACT_STEMS, SPECS, ignored_columns
 from pipeline.reference import PROCEDURES, Reference
 from pipeline.years import year_end, year_start
 
@@ -44,7 +44,7 @@ def dropdowns(stem: str, reference: Reference) -> dict[str, list[str]]:
             **places,
             "nature": list(reference.natures),
             "outcome": reference.outcome_names,
-            "complainant_type": complainant_types(reference),
+            "complainant_type": reference.complainant_type_names,
         },
         "remedies": {"remedy": list(reference.remedies)},
         "escalations": {"procedure": list(PROCEDURES), "stage": ["2", "3"], **places},
@@ -61,18 +61,11 @@ def dropdowns(stem: str, reference: Reference) -> dict[str, list[str]]:
     return {column: values for column, values in by_stem[stem].items() if values}
 
 
-def complainant_types(reference: Reference) -> list[str]:
-    """The reference's complainant types (contract 1.1), when it lists them."""
-    return [t.name for t in getattr(reference, "complainant_types", None) or ()]
-
-
 def template_columns(stem: str, reference: Reference) -> list[str]:
-    """The contract columns of one template, in contract order."""
-    listed = bool(complainant_types(reference))
-    columns = [c for c in SPECS[stem].columns if c != "complainant_type" or listed]
-    if stem == "complaints" and listed and "complainant_type" not in columns:
-        columns.append("complainant_type")
-    return columns
+    """The contract columns of one template, in contract order, without those loading
+    would not read (``complainant_type`` when the reference lists no types)."""
+    ignored = ignored_columns(stem, reference)
+    return [c for c in SPECS[stem].columns if c not in ignored]
 
 
 @dataclass
@@ -129,7 +122,7 @@ def write_template(path: Path, stem: str, reference: Reference, year: str | None
     lists = ListsSheet(workbook)
     header = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
     date = workbook.add_format({"num_format": DATE_FORMAT})
-    kinds = {**SPECS[stem].columns, "complainant_type": "text"}
+    kinds = SPECS[stem].columns
     choices = dropdowns(stem, reference)
     for number, column in enumerate(template_columns(stem, reference)):
         sheet.write(0, number, reference.header_of(stem, column), header)
