@@ -9,19 +9,38 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# The permissions a file written the ordinary way gets (read once, at import: setting the
+# mask to read it is not safe while other threads create files).
+NEW_FILE_MODE = 0o666 & ~_current_umask()
+
+
+def _temp_file_beside(path: Path) -> Path:
+    """A new, empty, hidden file in the folder of ``path``, with the permissions an
+    ordinary new file gets (``mkstemp`` alone would make it readable by its owner only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    os.chmod(temp, NEW_FILE_MODE)
+    return Path(temp)
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` on a temporary file beside ``path``, then rename it into place.
 
     On any failure the temporary file is removed and ``path`` is left as it was.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    temp = _temp_file_beside(path)
     try:
-        write(Path(temp))
+        write(temp)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 
