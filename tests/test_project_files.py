@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from pipeline.render import DEFAULT_FORMATS, OUTPUT_NAMES
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -103,6 +104,10 @@ def test_workflows_validate_changed_years_and_test_every_push():
     commands = " ".join(step.get("run", "") for step in build["steps"])
     assert 'complaints-report validate --year "${{ matrix.year }}"' in commands
     assert 'complaints-report build --year "${{ matrix.year }}"' in commands
+    kept = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload"))
+    paths = kept["with"]["path"].splitlines()
+    for fmt in DEFAULT_FORMATS:  # every document a default build writes is kept
+        assert "build/${{ matrix.year }}/" + OUTPUT_NAMES[fmt] in paths
 
     tests = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8"))
     assert "push" in tests[True]
