@@ -304,7 +304,8 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Draft a reference file from a year's extracts (never over an existing file)."""
-    from pipeline.draft import draft_reference, write_new_file
+    from pipeline.draft import draft_reference
+    from pipeline.files import write_new_text
 
     out, raw = Path(args.out), Path(args.raw)
     refused = f"{out.resolve()} already exists: init never overwrites a file; choose another --out"
@@ -313,7 +314,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         return EXIT_CRASH
     text = draft_reference(raw)
     try:
-        write_new_file(out, text)
+        write_new_text(out, text)
     except FileExistsError:
         fail(refused)
         return EXIT_CRASH

@@ -12,9 +12,7 @@ Every guess carries a ``CHECK`` comment saying what the analyst has to confirm.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -538,16 +536,3 @@ def draft_reference(raw_dir: str | Path) -> str:
     if types:
         lines += ["", *_complainant_types(types)]
     return "\n".join(lines) + "\n"
-
-
-def write_new_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` only if no file is there (never overwrites, even one
-    created meanwhile): written beside it, then hard-linked into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.link(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)

@@ -49,6 +49,20 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda temp: temp.write_text(text, encoding="utf-8"))
 
 
+def write_new_text(path: Path, text: str) -> None:
+    """Write UTF-8 text to ``path`` only if no file is there (never overwrites, even one
+    created meanwhile): written beside it, then hard-linked into place.
+
+    Raises :class:`FileExistsError` when ``path`` exists.
+    """
+    temp = _temp_file_beside(path)
+    try:
+        temp.write_text(text, encoding="utf-8")
+        os.link(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
 def replace_folder(new: Path, target: Path) -> None:
     """Swap the finished folder ``new`` into place at ``target``.
 

@@ -36,7 +36,6 @@ import datetime as dt
 import functools
 import json
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -53,7 +52,7 @@ import yaml
 
 from pipeline import PROJECT_ROOT, safe
 from pipeline.csp import PolicyError, add_content_security_policy
-from pipeline.files import atomic_write_text
+from pipeline.files import atomic_write, atomic_write_text
 from pipeline.provenance import package_versions, sha256_file
 from pipeline.years import display_year
 
@@ -287,9 +286,7 @@ def execute_notebook(
     if downloads:
         cells.append(nbformat.v4.new_markdown_cell(downloads_markdown(downloads)))
     notebook.cells[0:0] = cells
-    temp = out_dir / f".{REPORT_STEM}.titled.ipynb"
-    nbformat.write(notebook, temp)
-    os.replace(temp, target)
+    atomic_write(target, lambda temp: nbformat.write(notebook, str(temp)))
     return target
 
 
@@ -477,27 +474,19 @@ def chart_pngs(out_dir: Path) -> list[Path]:
 
 def pandoc_docx(markdown: str, out_dir: Path, meta: dict, target: Path) -> None:
     """The Word document (reference.docx styles, charts as PNG with alt text), atomically."""
-    tmp = out_dir / f".{REPORT_STEM}.docx.tmp"
     chart_pngs(out_dir)
-    try:
-        run_pandoc_with(
-            markdown,
-            [
-                "--to=docx",
-                "--standalone",
-                "--toc",
-                "--toc-depth=2",
-                f"--reference-doc={REFERENCE_DOCX}",
-                f"--lua-filter={FILTERS / 'word.lua'}",
-                f"--output={tmp}",
-            ],
-            meta,
-            out_dir,
-        )
-    except RenderError:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, target)
+    arguments = [
+        "--to=docx",
+        "--standalone",
+        "--toc",
+        "--toc-depth=2",
+        f"--reference-doc={REFERENCE_DOCX}",
+        f"--lua-filter={FILTERS / 'word.lua'}",
+    ]
+    atomic_write(
+        target,
+        lambda temp: run_pandoc_with(markdown, [*arguments, f"--output={temp}"], meta, out_dir),
+    )
 
 
 def check_no_typst_packages(typst_source: str) -> None:
@@ -512,17 +501,18 @@ def compile_pdf(typst_source: str, out_dir: Path, target: Path) -> None:
     import typst
 
     check_no_typst_packages(typst_source)
-    source = out_dir / f".{REPORT_STEM}.typ"
-    tmp = out_dir / f".{REPORT_STEM}.pdf.tmp"
-    source.write_text(typst_source, encoding="utf-8")
+    source = hidden_file(out_dir, ".typ", typst_source)
+
+    def compile_to(temp: Path) -> None:
+        try:
+            typst.compile(str(source), output=str(temp), root=str(out_dir), pdf_standards=["ua-1"])
+        except Exception as error:  # typst.TypstError carries the diagnostic
+            raise RenderError(f"Typst could not make the PDF: {error}") from error
+
     try:
-        typst.compile(str(source), output=str(tmp), root=str(out_dir), pdf_standards=["ua-1"])
-    except Exception as error:  # typst.TypstError carries the diagnostic
-        tmp.unlink(missing_ok=True)
-        raise RenderError(f"Typst could not make the PDF: {error}") from error
+        atomic_write(target, compile_to)
     finally:
         source.unlink(missing_ok=True)
-    os.replace(tmp, target)
 
 
 def with_security_policy(page: str) -> str:
@@ -616,8 +606,7 @@ def render_quarto(
                 page = with_security_policy(produced.read_text(encoding="utf-8"))
                 atomic_write_text(target, page)
             else:
-                shutil.move(produced, out_dir / f".{target.name}.tmp")
-                os.replace(out_dir / f".{target.name}.tmp", target)
+                atomic_write(target, lambda temp, produced=produced: shutil.move(produced, temp))
             outputs[fmt] = target
     finally:
         shutil.rmtree(staging, ignore_errors=True)

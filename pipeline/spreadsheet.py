@@ -18,7 +18,6 @@ word joiner (U+2060) inside those pairs keeps such data text as written.
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from collections.abc import Sequence
@@ -29,6 +28,8 @@ import pandas as pd
 import polars as pl
 
 from pipeline.figures import TABLES
+from pipeline.files import atomic_write
+from pipeline.narrative import read_figures
 from pipeline.safe import spreadsheet_text
 from pipeline.years import display_year
 
@@ -308,13 +309,6 @@ def notes_table() -> pd.DataFrame:
     )
 
 
-def read_figures(figures: str | Path) -> pl.DataFrame:
-    """The figures table (CSV or Parquet) with the contract's types."""
-    from pipeline.narrative import read_figures as read
-
-    return read(figures)
-
-
 def write_spreadsheet(
     figures: str | Path | pl.DataFrame,
     target: str | Path,
@@ -326,17 +320,19 @@ def write_spreadsheet(
 
     frame = figures if isinstance(figures, pl.DataFrame) else read_figures(figures)
     target = Path(target)
-    tmp = target.with_name(f".{target.name}.tmp.xlsx")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # gptables warns about unreferenced notes
-        gpt.write_workbook(
-            filename=str(tmp),
-            sheets=sheets(frame, year),
-            cover=cover(year, authority),
-            contentsheet_label="Contents",
-            notes_table=notes_table(),
-            auto_width=True,
-            workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
-        )
-    os.replace(tmp, target)
+
+    def write(temp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # gptables warns about unreferenced notes
+            gpt.write_workbook(
+                filename=str(temp),
+                sheets=sheets(frame, year),
+                cover=cover(year, authority),
+                contentsheet_label="Contents",
+                notes_table=notes_table(),
+                auto_width=True,
+                workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
+            )
+
+    atomic_write(target, write)
     return target
