@@ -447,10 +447,7 @@ def stage1_time_limit_message(figures: pl.DataFrame, reference: Reference, year:
         parts.append((f"{out_of(n, base, noun, f'{procedure} complaint')} ({percent(pct)})", limit))
     if not parts:
         return ""
-    (first, limit), *rest = parts
-    sentence = f"{first} were answered within the time limit of {limit} working days"
-    for text, other_limit in rest:
-        sentence += f", and {text} within {other_limit} working days"
+    sentence = _each_within(parts, "answered within the time limit of")
     return sentence[0].upper() + sentence[1:] + "."
 
 
@@ -470,11 +467,15 @@ def stage2_time_limit_message(figures: pl.DataFrame, reference: Reference, year:
         parts.append((f"{out_of(n, base, noun)} ({percent(pct)})", limit))
     if not parts:
         return ""
+    return f"At Stage 2, {_each_within(parts, 'completed within')}."
+
+
+def _each_within(parts: Sequence[tuple[str, int]], verb: str) -> str:
+    """``A were <verb> L working days, and B within M working days``: one clause per
+    procedure, each with its own last limit."""
     (first, limit), *rest = parts
-    sentence = f"At Stage 2, {first} were completed within {limit} working days"
-    for text, other_limit in rest:
-        sentence += f", and {text} within {other_limit} working days"
-    return sentence + "."
+    more = "".join(f", and {text} within {other} working days" for text, other in rest)
+    return f"{first} were {verb} {limit} working days{more}"
 
 
 def upheld_message(figures: pl.DataFrame, upheld_outcomes: Sequence[str], year: str) -> str:
@@ -526,15 +527,20 @@ def children_message(figures: pl.DataFrame, year: str) -> str:
     """Statutory complaints made by children and young people, where recorded."""
     if not recorded(figures, "stage1_by_child", year, "statutory"):
         return ""
-    n = count(figures, "stage1_by_child", year=year, procedure="statutory") or 0
-    pct = share(figures, "stage1_by_child", year=year, procedure="statutory")
-    base = total(figures, "stage1_by_quarter", year=year, procedure="statutory") or 0
-    sentence = (
+    return children_sentence(figures, year, "statutory", "statutory complaint")
+
+
+def children_sentence(figures: pl.DataFrame, year: str, procedure: str, noun: str) -> str:
+    """How many of the procedure's Stage 1 complaints (``noun``, singular) children and
+    young people made, with the share and the previous year's share where held."""
+    base = total(figures, "stage1_by_quarter", year=year, procedure=procedure) or 0
+    n = count(figures, "stage1_by_child", year=year, procedure=procedure) or 0
+    pct = share(figures, "stage1_by_child", year=year, procedure=procedure)
+    before = _previous_share(figures, "stage1_by_child", year, procedure)
+    return (
         "Children and young people, or advocates speaking for them, made "
-        f"{out_of(n, base, 'statutory complaints', 'statutory complaint')} "
-        f"({percent(pct)}{_previous_share(figures, 'stage1_by_child', year, 'statutory')})"
+        f"{out_of(n, base, f'{noun}s', noun)} ({percent(pct)}{before})."
     )
-    return sentence + "."
 
 
 def _previous_share(figures: pl.DataFrame, table: str, year: str, procedure: str) -> str:
@@ -617,15 +623,7 @@ def complainant_sentence(figures: pl.DataFrame, year: str, procedure: str) -> st
     """Who made the procedure's Stage 1 complaints, or how to start recording it."""
     if not recorded(figures, "stage1_by_complainant", year, procedure):
         return not_recorded_sentence("complainant", year)
-    base = total(figures, "stage1_by_quarter", year=year, procedure=procedure) or 0
-    n = count(figures, "stage1_by_child", year=year, procedure=procedure) or 0
-    pct = share(figures, "stage1_by_child", year=year, procedure=procedure)
-    noun = f"{procedure} Stage 1 complaints"
-    sentence = (
-        "Children and young people, or advocates speaking for them, made "
-        f"{out_of(n, base, noun, f'{procedure} Stage 1 complaint')} "
-        f"({percent(pct)}{_previous_share(figures, 'stage1_by_child', year, procedure)})."
-    )
+    sentence = children_sentence(figures, year, procedure, f"{procedure} Stage 1 complaint")
     unknown = count(
         figures, "stage1_by_complainant", year=year, procedure=procedure, category=NOT_RECORDED
     )
