@@ -338,11 +338,11 @@ def previous_record(previous: dict | None, unit: str, key: str, out: Path) -> di
     return record
 
 
-def planned_renderer(out: Path) -> str:
-    """Name and version of the renderer the render step will use for ``out``."""
+def planned_renderer() -> str:
+    """Name and version of the renderer the render step will use."""
     from pipeline.render import choose_renderer
 
-    return choose_renderer(out)[1]
+    return choose_renderer()[1]
 
 
 def reuse_plan(context: StepContext, previous: dict | None) -> dict[str, bool]:
@@ -587,7 +587,7 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     inputs = hash_files(input_files(options))
     previous = None if options.force else read_manifest(work.out)
     warmed = warm_up_early(options, work, inputs, previous)
-    renderer = planned_renderer(work.out)
+    renderer = planned_renderer()
     provenance = provenance_material(options, inputs, renderer)
 
     plan = reuse_plan(StepContext(work, work.out, renderer, provenance), previous)

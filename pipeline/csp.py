@@ -119,11 +119,6 @@ def trusted_scripts(page: str) -> tuple[str, list[str]]:
     return "".join([*parts, page[done:]]), hashes
 
 
-def trusted_script_hashes(page: str) -> list[str]:
-    """Hashes of the scripts outside ``<main>`` (see :func:`trusted_scripts`)."""
-    return trusted_scripts(page)[1]
-
-
 def policy(script_hashes: list[str]) -> str:
     """The policy text for the given script hashes."""
     scripts = " ".join(script_hashes) if script_hashes else "'none'"

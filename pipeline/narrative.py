@@ -97,12 +97,6 @@ def year_on_year_sentence(figures: pl.DataFrame, year: str, category: str, noun:
     return f"There were {n:,} {noun} in {shown}, {change_phrase(change)} on {previous}."
 
 
-def largest_category(frame: pl.DataFrame) -> tuple[str, int, float | None]:
-    """Category, count and share of the row with the largest ``n``."""
-    top = frame.sort(["n", "category"], descending=[True, False]).row(0, named=True)
-    return top["category"], int(top["n"]), top["pct"]
-
-
 def pipe_table(
     frame: pl.DataFrame, align_right: Sequence[str] = (), widths: Sequence[int] | None = None
 ) -> str:
@@ -179,19 +173,6 @@ def years_table(
         .select(pl.col("year").str.replace("-", "/").alias("Year"), pl.col("n").alias(value_title))
     )
     return pipe_table(frame, align_right=[value_title])
-
-
-def quarter_table(figures: pl.DataFrame, year: str, procedure: str) -> str:
-    """Stage 1 complaints per quarter for each year held, with a total column."""
-    frame = (
-        rows(figures, "stage1_by_quarter", procedure=procedure)
-        .filter(pl.col("year") <= year)
-        .with_columns(pl.col("year").str.replace("-", "/").alias("Year"))
-        .pivot(on="quarter", index="Year", values="n", sort_columns=True)
-        .sort("Year")
-    )
-    frame = frame.with_columns(pl.sum_horizontal(pl.exclude("Year")).alias("Total"))
-    return pipe_table(frame, align_right=[c for c in frame.columns if c != "Year"])
 
 
 def busiest_quarter_sentence(figures: pl.DataFrame, year: str, procedure: str) -> str:

@@ -87,7 +87,6 @@ DOWNLOADS: tuple[tuple[str, str], ...] = (
     ("csv", "Every figure of the report as CSV"),
 )
 QUARTO_FORMATS: dict[str, str] = {"html": "html", "pdf": "typst", "docx": "docx"}
-TYPST_FILTER = "typst-literal.lua"
 FETCH_WARNING = re.compile(r"Could not fetch resource '?([^'\n:]+(?::[^'\s]*)?)")
 TYPST_PACKAGE = re.compile(r'\bimport\s+"(@[^"]+)"')
 DATA_ERRORS: tuple[str, ...] = ("InputError", "PersonalDataError")
@@ -176,11 +175,11 @@ def fallback_renderer_name() -> str:
     return f"pandoc {pandoc_version()} + typst {typst_version()}"
 
 
-def choose_renderer(out_dir: Path | None = None) -> tuple[str, str]:
+def choose_renderer() -> tuple[str, str]:
     """("quarto", "quarto 1.x") when Quarto is on PATH, else ("fallback", "pandoc ... + typst ...").
 
     Quarto is used wherever the output goes: it renders in a staging folder inside the
-    project (:func:`render_quarto`). ``out_dir`` is accepted for callers that pass it.
+    project (:func:`render_quarto`).
     """
     executable = quarto_path()
     if executable:
@@ -704,7 +703,7 @@ def execute_report(
         "raw_dir": str(Path(raw_dir).resolve()),
         "out_dir": str(out_dir),
         "text_dir": str(Path(text_dir).resolve()),
-        "renderer": choose_renderer(out_dir)[1],
+        "renderer": choose_renderer()[1],
     }
     downloads = download_files(formats, out_dir) if "html" in formats else []
     return execute_notebook(out_dir, parameters, info, downloads)
@@ -717,7 +716,7 @@ def render_executed(
     document formats among ``formats`` (html, pdf, docx; the spreadsheet is separate)."""
     out_dir = Path(out_dir).resolve()
     documents = tuple(f for f in check_formats(formats) if f != "xlsx")
-    kind, renderer = choose_renderer(out_dir)
+    kind, renderer = choose_renderer()
     if not documents:
         return RenderResult(renderer, notebook)
     if kind == "quarto":

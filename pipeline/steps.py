@@ -540,7 +540,7 @@ def run_render(context: StepContext, parts: tuple[str, ...]) -> None:
 
     folder = context.folder
     notebook = folder / f"{REPORT_STEM}.ipynb"
-    separate = len(parts) > 1 and choose_renderer(folder)[0] == "fallback"
+    separate = len(parts) > 1 and choose_renderer()[0] == "fallback"
     try:
         if not separate:
             render_executed(notebook, folder, parts)

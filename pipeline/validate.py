@@ -41,12 +41,6 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 SUITES_DIR = PROJECT_ROOT / "expectations"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "validate.ipynb"
-DERIVED_SUITES: tuple[str, ...] = (
-    "remedy_links",
-    "finding_links",
-    "recommendation_links",
-    "team_areas",
-)
 FILE = "_file"
 MAX_VALUES = 10
 LOAD_RULE = "load"
