@@ -39,6 +39,7 @@ from pipeline.steps import (
     BuildFailed,
     Step,
     StepContext,
+    files_under,
     forget_hashes,
     step_key,
 )
@@ -136,17 +137,11 @@ def _display(path: Path) -> str:
     return str(resolved)
 
 
-def _files_under(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-
-
 def input_files(options: BuildOptions) -> list[Path]:
     """Every input of a build: extracts, reference, history and the report prose."""
-    files = [*_files_under(options.raw), options.reference]
+    files = [*files_under(options.raw), options.reference]
     files += sorted(options.history.glob("*.csv")) if options.history.is_dir() else []
-    files += _files_under(options.text)
+    files += files_under(options.text)
     return files
 
 

@@ -1,22 +1,23 @@
 """The steps of a build: what each one reads, what it writes, what code it runs.
 
-A build has five steps. Each names the steps it comes after, the files its result
+A build has six steps. Each names the steps it comes after, the files its result
 depends on (its *inputs*), the code it runs (its notebook, the ``pipeline`` modules that
 notebook or step imports, found by reading their import statements) and the files it
 writes into the build folder (its *outputs*). The build hashes inputs, code and package
 versions into one key per step: a step whose key equals the one recorded in the last
 build's manifest is reused (its outputs copied from the last build) instead of run.
 
-| step     | after              | inputs                                                    |
-|----------|--------------------|-----------------------------------------------------------|
-| validate | -                  | extracts, reference, suites                               |
-| figures  | -                  | extracts, reference, history                              |
-| assets   | -                  | (package versions and code only): the HTML head           |
-| spreadsheet | figures         | figures, reference (the spreadsheet of tables)            |
-| report   | validate, figures  | figures, validation summary, prose, published texts,      |
-|          |                    | reference, what the provenance appendix shows             |
-| render   | report, assets     | executed notebook, charts, HTML head, ``_quarto.yml``,    |
-|          |                    | styling files under ``report/``, renderer (HTML, PDF, Word) |
+| step        | after             | inputs                                                  |
+|-------------|-------------------|---------------------------------------------------------|
+| validate    | -                 | extracts, reference, suites, vendored Data Docs assets  |
+| figures     | -                 | extracts, reference, history                            |
+| assets      | -                 | (package versions and code only): the HTML head         |
+| spreadsheet | figures           | figures, reference (the spreadsheet of tables)          |
+| report      | validate, figures | figures, validation summary, prose, published texts,    |
+|             |                   | reference, what the provenance appendix shows, cover    |
+|             |                   | date, the downloads the page lists                      |
+| render      | report, assets    | executed notebook, charts, HTML head, ``_quarto.yml``,  |
+|             |                   | styling files under ``report/``, renderer (per format)  |
 
 Render has one *part* per document format, each with its own key, so HTML and PDF are
 reused separately. To add an output, add a part to a step (a format) or a small
@@ -55,7 +56,6 @@ DATADOCS_DIR = PROJECT_ROOT / "vendor" / "datadocs"
 QUARTO_CONFIG = PROJECT_ROOT / "_quarto.yml"
 REPORT_DIR = PROJECT_ROOT / "report"
 REPORT_STEM = "annual-report"
-# the extracts whose free text the report publishes (recommendations name their escalation)
 # what the report notebook's first cell imports, imported early in its kernel
 REPORT_IMPORTS: tuple[str, ...] = (
     "pipeline.charts",
@@ -64,6 +64,7 @@ REPORT_IMPORTS: tuple[str, ...] = (
     "pipeline.reference",
     "pipeline.render",
 )
+# the extracts whose free text the report publishes (recommendations name their escalation)
 PUBLISHED_TEXT_STEMS: tuple[str, ...] = ("compliments", "recommendations", "escalations", "lgo")
 CHART_FILE = re.compile(r"charts/([A-Za-z0-9_.-]+\.svg)")
 WHOLE = ""  # the part name of a step that is not split into parts
