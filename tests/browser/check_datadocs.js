@@ -5,12 +5,7 @@
 // Usage: node check_datadocs.js <data_docs folder>
 const path = require("path");
 const fs = require("fs");
-const { chromium } = require("playwright-core");
-
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
+const { launchChromium, openOffline } = require("./chromium");
 
 function pages(folder) {
   return fs.readdirSync(folder, { recursive: true })
@@ -19,17 +14,7 @@ function pages(folder) {
 }
 
 async function checkPage(browser, file) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const consoleErrors = [];
-  const outsideRequests = [];
-  page.on("console", (msg) => { if (msg.type() === "error") consoleErrors.push(msg.text()); });
-  page.on("pageerror", (err) => consoleErrors.push(String(err)));
-  page.on("request", (req) => {
-    const u = req.url();
-    if (!/^(file|data|blob|about):/.test(u)) outsideRequests.push(u);
-  });
-  await page.route((u) => !/^(file|data|blob|about):/.test(u.toString()), (route) => route.abort());
-  await page.goto("file://" + file, { waitUntil: "load" });
+  const { page, consoleErrors, outsideRequests } = await openOffline(browser, "file://" + file, 1280);
   await page.waitForTimeout(300);
   const result = await page.evaluate(async () => {
     await document.fonts.ready;
@@ -50,10 +35,7 @@ async function checkPage(browser, file) {
 
 async function main() {
   const folder = path.resolve(process.argv[2]);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: FLAGS,
-  });
+  const browser = await launchChromium();
   const results = {};
   for (const name of pages(folder)) results[name] = await checkPage(browser, path.join(folder, name));
   await browser.close();

@@ -9,30 +9,9 @@
 // Usage: node check_layout.js <report.html> [screenshot-prefix]
 //   (screenshots <prefix>-1280.png and <prefix>-320.png, first screen of each)
 const path = require("path");
-const fs = require("fs");
-const { chromium } = require("playwright-core");
+const { launchChromium, openOffline, waitForCharts, axeViolations } = require("./chromium");
 
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const WIDTHS = [1280, 320];
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-
-async function openOffline(browser, url, width) {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const consoleErrors = [];
-  const outsideRequests = [];
-  page.on("console", (msg) => { if (msg.type() === "error") consoleErrors.push(msg.text()); });
-  page.on("pageerror", (err) => consoleErrors.push(String(err)));
-  page.on("request", (req) => {
-    const u = req.url();
-    if (!/^(file|data|blob|about):/.test(u)) outsideRequests.push(u);
-  });
-  await page.route((u) => !/^(file|data|blob|about):/.test(u.toString()), (route) => route.abort());
-  await page.goto(url, { waitUntil: "load" });
-  return { page, consoleErrors, outsideRequests };
-}
 
 // For each chart (figure.chart): the numbers of its data table (the table its drawing names
 // with aria-details: every body cell after the first column, with its column heading), and
@@ -114,10 +93,7 @@ async function checkResize(browser, url) {
 
 async function checkWidth(browser, url, width, screenshot) {
   const { page, consoleErrors, outsideRequests } = await openOffline(browser, url, width);
-  await page.waitForFunction(
-    () => [...document.querySelectorAll(".vega-chart")].every((d) => d.querySelector("svg, canvas")),
-    null, { timeout: 20000 },
-  ).catch(() => {});
+  await waitForCharts(page, 20000);
   const charts = await drawnCharts(page);
   const overflow = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
@@ -126,13 +102,7 @@ async function checkWidth(browser, url, width, screenshot) {
   const numbers = await page.evaluate(chartNumbers);
   const images = await accessibleImages(page);
   if (screenshot) await page.screenshot({ path: `${screenshot}-${width}.png` });
-  // evaluate() is not subject to the page's Content-Security-Policy (addScriptTag would be)
-  await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
-  const axe = await page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: tags });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  }, AXE_TAGS);
+  const axe = await axeViolations(page);
   // scroll to the end: is a link of the contents still inside the window?
   const contents = await page.evaluate(async () => {
     window.scrollTo(0, document.documentElement.scrollHeight);
@@ -151,10 +121,7 @@ async function checkWidth(browser, url, width, screenshot) {
 async function main() {
   const [file, screenshot] = process.argv.slice(2);
   const url = "file://" + path.resolve(file);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: FLAGS,
-  });
+  const browser = await launchChromium();
   const results = {};
   for (const width of WIDTHS) results[width] = await checkWidth(browser, url, width, screenshot);
   results.resized = await checkResize(browser, url);

@@ -9,12 +9,8 @@
 // Usage: node screenshots.js <report.html> <out-dir>
 const path = require("path");
 const fs = require("fs");
-const { chromium } = require("playwright-core");
+const { launchChromium, openOffline, waitForCharts } = require("./chromium");
 
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const WIDTHS = [1280, 320];
 const SECTIONS = {
   top: null,
@@ -25,13 +21,8 @@ const SECTIONS = {
 };
 
 async function shoot(browser, url, width, outDir) {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  await page.route((u) => !/^(file|data|blob|about):/.test(u.toString()), (route) => route.abort());
-  await page.goto(url, { waitUntil: "load" });
-  await page.waitForFunction(
-    () => [...document.querySelectorAll(".vega-chart")].every((d) => d.querySelector("svg, canvas")),
-    null, { timeout: 20000 },
-  ).catch(() => {});
+  const { page } = await openOffline(browser, url, width);
+  await waitForCharts(page, 20000);
   await page.screenshot({ path: path.join(outDir, `full-${width}.png`), fullPage: true });
   for (const [name, selector] of Object.entries(SECTIONS)) {
     await page.evaluate((sel) => {
@@ -55,10 +46,7 @@ async function shoot(browser, url, width, outDir) {
 async function main() {
   const [file, outDir] = process.argv.slice(2);
   fs.mkdirSync(outDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: FLAGS,
-  });
+  const browser = await launchChromium();
   for (const width of WIDTHS) await shoot(browser, "file://" + path.resolve(file), width, outDir);
   await browser.close();
 }
