@@ -31,6 +31,7 @@ from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError, extract_folder_not_found, reference_not_found
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
 from pipeline.lock import holding_build_lock
+from pipeline.options import BuildOptions, display_path
 from pipeline.provenance import package_versions, sha256_file
 from pipeline.steps import (
     STEP_NAMES,
@@ -45,55 +46,10 @@ from pipeline.steps import (
 )
 
 MANIFEST = "manifest.json"
-DEFAULT_TEXT = PROJECT_ROOT / "report" / "text"
 WORKERS = 2  # steps run side by side; the notebooks' kernels are separate processes
 STEPS_BY_NAME: dict[str, Step] = {step.name: step for step in STEPS}
 
 __all__ = ["STEP_NAMES", "BuildFailed", "BuildOptions", "BuildOutcome", "StepDone", "run_build"]
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Everything a build depends on besides the files it reads."""
-
-    year: str
-    raw: Path
-    reference: Path
-    history: Path
-    out: Path
-    formats: tuple[str, ...] = ("html", "pdf", "docx", "xlsx")
-    force: bool = False
-    wait: bool = False  # for another build of the same output to finish (else stop at once)
-    text: Path = DEFAULT_TEXT
-    published: date | None = None  # the cover's date of publication (None: the build's day)
-
-    def parameters(self) -> dict[str, object]:
-        """The options as plain JSON values (paths as given), for the manifest.
-
-        The output formats are recorded with the outputs, not here: the provenance
-        appendix shows these parameters, and an HTML-only preview followed by a full
-        build should not have to execute the report again.
-        """
-        return {
-            "year": self.year,
-            "raw": str(self.raw),
-            "reference": str(self.reference),
-            "history": str(self.history),
-            "text": _display(self.text),
-            "out": str(self.out),
-            "published": self.published.isoformat() if self.published else None,
-        }
-
-    def absolute(self) -> BuildOptions:
-        """The same options with absolute paths (the steps may run in other folders)."""
-        return replace(
-            self,
-            raw=self.raw.resolve(),
-            reference=self.reference.resolve(),
-            history=self.history.resolve(),
-            out=self.out.resolve(),
-            text=self.text.resolve(),
-        )
 
 
 @dataclass(frozen=True)
@@ -129,14 +85,6 @@ class BuildOutcome:
 # ---------------------------------------------------------------- hashing
 
 
-def _display(path: Path) -> str:
-    """A path relative to the project when it lies inside it, else absolute."""
-    resolved = path.resolve()
-    if resolved.is_relative_to(PROJECT_ROOT):
-        return str(resolved.relative_to(PROJECT_ROOT))
-    return str(resolved)
-
-
 def input_files(options: BuildOptions) -> list[Path]:
     """Every input of a build: extracts, reference, history and the report prose."""
     files = [*files_under(options.raw), options.reference]
@@ -147,7 +95,7 @@ def input_files(options: BuildOptions) -> list[Path]:
 
 def hash_files(files: list[Path]) -> dict[str, str]:
     """Display path -> SHA-256, for the manifest."""
-    return {_display(p): sha256_file(p) for p in files if p.is_file()}
+    return {display_path(p): sha256_file(p) for p in files if p.is_file()}
 
 
 def renderer_kind() -> str:

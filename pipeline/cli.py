@@ -208,7 +208,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def build_options(args: argparse.Namespace, formats: tuple[str, ...]) -> BuildOptions:
     """The build options of ``build`` and ``preview`` from the command line."""
-    from pipeline.build import DEFAULT_TEXT, BuildOptions
+    from pipeline.options import DEFAULT_TEXT, BuildOptions
 
     return BuildOptions(
         year=args.year,

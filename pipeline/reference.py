@@ -9,7 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from rapidfuzz import fuzz, process
 
+from pipeline.contract import SPECS
 from pipeline.errors import InputError, reference_not_found
 
 PROCEDURES: tuple[str, ...] = ("statutory", "corporate")
@@ -103,6 +105,19 @@ CODE_LISTS: dict[str, tuple[type[Code], tuple[Code, ...]]] = {
     "lgo_findings": (LgoFinding, DEFAULT_LGO_FINDINGS),
     "complainant_types": (ComplainantType, ()),
 }
+# Every top-level key the reference file may hold; any other key stops the run.
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "authority",
+    "service_areas",
+    "natures",
+    "remedies",
+    "duty_categories",
+    "working_days",
+    "timescales",
+    *CODE_LISTS,
+    "columns",
+    "publication",
+)
 
 
 @dataclass(frozen=True)
@@ -362,8 +377,6 @@ def _code_list(raw: dict, file: str, key: str) -> tuple[Code, ...]:
 
 def _columns(raw: object, file: str) -> dict[str, dict[str, str]]:
     """The ``columns`` key: per extract, contract column -> the extract's header."""
-    from pipeline.load import SPECS  # load imports this module
-
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -484,6 +497,18 @@ def _publication_allow(raw: object, file: str) -> tuple[str, ...]:
     return _names(raw.get("allow") or [], file, "publication.allow")
 
 
+def _check_top_level_keys(raw: dict, file: str) -> None:
+    """Stop on a top-level key the project does not read: a misspelt ``disclosure`` would
+    otherwise be ignored without a word. Names the nearest known key."""
+    for key in raw:
+        if key in TOP_LEVEL_KEYS:
+            continue
+        nearest = process.extractOne(str(key), TOP_LEVEL_KEYS, scorer=fuzz.ratio)
+        hint = f": did you mean {nearest[0]}?" if nearest and nearest[1] >= 60 else ""
+        known = ", ".join(TOP_LEVEL_KEYS)
+        raise InputError(file, f"unknown key '{key}'{hint} (the keys are {known})")
+
+
 def load_reference(path: str | Path) -> Reference:
     """Read and check an authority YAML file."""
     path = Path(path)
@@ -496,6 +521,7 @@ def load_reference(path: str | Path) -> Reference:
         raise InputError(file, f"not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise InputError(file, "expected a mapping at the top level")
+    _check_top_level_keys(raw, file)
     missing = [k for k in ("authority", "service_areas", "natures", "remedies") if k not in raw]
     if missing:
         raise InputError(file, f"missing keys: {', '.join(missing)}")

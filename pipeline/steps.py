@@ -45,7 +45,7 @@ from pipeline import PROJECT_ROOT
 from pipeline.provenance import package_versions, sha256_file
 
 if TYPE_CHECKING:
-    from pipeline.build import BuildOptions
+    from pipeline.options import BuildOptions
 
 PACKAGE_DIR = PROJECT_ROOT / "pipeline"
 VALIDATE_NOTEBOOK = PROJECT_ROOT / "notebooks" / "validate.ipynb"

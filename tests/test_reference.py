@@ -261,3 +261,24 @@ def test_stage2_timescales_are_optional_per_procedure(tmp_path, mini_reference: 
 )
 def test_stage2_timescale_errors(tmp_path, timescales, message):
     assert reference_error(tmp_path, timescales=timescales).message == message
+
+
+def test_unknown_top_level_key_names_the_nearest(tmp_path: Path) -> None:
+    """A misspelt top-level key stops the run, naming the file, the key and the nearest
+    known key, instead of being read without a word."""
+    text = (MINI / "authority.yml").read_text(encoding="utf-8")
+    bad = tmp_path / "authority.yml"
+    bad.write_text(text + "\nworking_dayz: {}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_reference(bad)
+    message = str(caught.value)
+    assert str(bad) in message
+    assert "unknown key 'working_dayz': did you mean working_days?" in message
+
+
+def test_unrelated_unknown_key_has_no_guess(tmp_path: Path) -> None:
+    text = (MINI / "authority.yml").read_text(encoding="utf-8")
+    bad = tmp_path / "authority.yml"
+    bad.write_text(text + "\nzzz: 1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown key 'zzz' \(the keys are authority, "):
+        load_reference(bad)

@@ -1,0 +1,101 @@
+"""The extracts of the data contract: their names, columns and the type of each column.
+
+Knows nothing about files or the reference file: ``load`` reads extracts to this shape,
+``reference`` checks the ``columns`` mapping against it, ``synth`` and ``template`` write it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+EXTRACT_STEMS: tuple[str, ...] = (
+    "complaints",
+    "remedies",
+    "escalations",
+    "findings",
+    "recommendations",
+    "lgo",
+    "duty",
+    "compliments",
+)
+OPTIONAL_FILES: tuple[str, ...] = ("remedies", "recommendations")
+FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "compliments": ("text",),
+    "lgo": ("summary",),
+    "recommendations": ("action",),
+}
+HEADER_ONLY_NOT_ALLOWED: tuple[str, ...] = ("complaints",)
+
+
+@dataclass(frozen=True)
+class ExtractSpec:
+    """The columns of one extract and the type each is read as."""
+
+    columns: dict[str, str]  # column -> kind: text, date, int, bool
+    optional: tuple[str, ...] = ()
+
+
+SPECS: dict[str, ExtractSpec] = {
+    "complaints": ExtractSpec(
+        {
+            "case_ref": "text",
+            "procedure": "text",
+            "received_date": "date",
+            "service_area": "text",
+            "team": "text",
+            "nature": "text",
+            "outcome": "text",
+            "response_date": "date",
+            "complainant_type": "text",
+        },
+        optional=("complainant_type",),
+    ),
+    "remedies": ExtractSpec({"case_ref": "text", "remedy": "text"}),
+    "escalations": ExtractSpec(
+        {
+            "escalation_ref": "text",
+            "case_ref": "text",
+            "procedure": "text",
+            "stage": "int",
+            "service_area": "text",
+            "team": "text",
+            "commissioned_date": "date",
+            "stage1_received_date": "date",
+            "completed_date": "date",
+        },
+        optional=("completed_date",),
+    ),
+    "findings": ExtractSpec({"escalation_ref": "text", "point_no": "int", "finding": "text"}),
+    "recommendations": ExtractSpec({"escalation_ref": "text", "action": "text", "publish": "bool"}),
+    "lgo": ExtractSpec(
+        {
+            "lgo_ref": "text",
+            "service_area": "text",
+            "team": "text",
+            "status": "text",
+            "finding": "text",
+            "decision_date": "date",
+            "summary": "text",
+        }
+    ),
+    "duty": ExtractSpec({"duty_ref": "text", "received_date": "date", "category": "text"}),
+    "compliments": ExtractSpec(
+        {
+            "compliment_ref": "text",
+            "received_date": "date",
+            "service_area": "text",
+            "team": "text",
+            "text": "text",
+            "publish": "bool",
+        }
+    ),
+}
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "text": pl.String(),
+    "date": pl.Date(),
+    "int": pl.Int64(),
+    "bool": pl.Boolean(),
+}
