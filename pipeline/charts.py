@@ -559,11 +559,18 @@ def stage2_timescales(
 
 
 def lgo_findings(
-    figures: pl.DataFrame, year: str, order: Sequence[str], fault_findings: Sequence[str]
+    figures: pl.DataFrame,
+    year: str,
+    order: Sequence[str],
+    fault_findings: Sequence[str],
+    investigated_findings: Sequence[str] = (),
 ) -> ReportChart | None:
-    """Ombudsman decisions by finding, fault findings in a second colour and named as such.
+    """Ombudsman decisions by finding, in three colours named in the legend: fault found,
+    no fault found (both after a detailed investigation) and not investigated (contract
+    7.3: a refusal or a premature complaint decides nothing about fault).
 
-    ``order`` and ``fault_findings`` come from the reference (``lgo_findings``).
+    ``order``, ``fault_findings`` and ``investigated_findings`` come from the reference
+    (``lgo_findings``); a fault finding always counts as investigated.
     """
     base = _category_chart(
         figures,
@@ -577,40 +584,66 @@ def lgo_findings(
     )
     if base is None:
         return None
-    fault = rows(figures, "lgo_fault_found", year=year)
-    fault_share = percent(fault["pct"][0] if fault.height else None)
-    headline = f"The Ombudsman found fault in {fault_share} of its decisions"
-    frame = (
-        rows(figures, "lgo_by_finding", year=year)
-        .select("category", "n", "pct")
-        .with_columns(
-            pl.when(pl.col("category").is_in(list(fault_findings)))
-            .then(pl.lit("Fault found"))
-            .otherwise(pl.lit("No fault found"))
-            .alias("Fault")
+    investigated = {*investigated_findings, *fault_findings}
+    upheld = rows(figures, "lgo_upheld_rate", year=year)
+    fault_n = upheld["n"][0] if upheld.height else 0
+    base_n = rows(figures, "lgo_investigated", year=year)
+    investigated_n = base_n["n"][0] if base_n.height else 0
+    rate = percent(upheld["pct"][0] if upheld.height else None)
+    if investigated_n:
+        headline = (
+            f"The Ombudsman found fault in {fault_n} of the {investigated_n} complaints "
+            f"it investigated ({rate})"
         )
+    else:
+        headline = "The Ombudsman investigated none of its decisions in detail"
+    kind = (
+        pl.when(pl.col("category").is_in(list(fault_findings)))
+        .then(pl.lit(LGO_FAULT))
+        .when(pl.col("category").is_in(list(investigated)))
+        .then(pl.lit(LGO_NO_FAULT))
+        .otherwise(pl.lit(LGO_NOT_INVESTIGATED))
     )
+    frame = rows(figures, "lgo_by_finding", year=year).select("category", "n", "pct")
+    frame = frame.with_columns(kind.alias("Decision"))
     order = [f for f in order if f in frame["category"].to_list()]
     colour = alt.Color(
-        "Fault:N",
-        scale=alt.Scale(domain=["No fault found", "Fault found"], range=[PALETTE[0], PALETTE[3]]),
+        "Decision:N",
+        scale=alt.Scale(
+            domain=[LGO_NOT_INVESTIGATED, LGO_NO_FAULT, LGO_FAULT],
+            range=[PALETTE[5], PALETTE[0], PALETTE[3]],
+        ),
         legend=alt.Legend(title=None, direction="vertical"),  # narrow: fits a phone
     )
     chart = _hbar(
         frame, "category", headline, base.subtitle, "Decisions", colour=colour, order=order
     )
-    alt_text = base.alt_text + f" Fault was found in {fault_share} of decisions."
+    alt_text = (
+        base.alt_text + f" {investigated_n} decisions followed a detailed investigation; "
+        f"fault was found in {fault_n} of them ({rate})."
+    )
     fault_names = and_list([f"'{name}'" for name in fault_findings])
+    kinds = dict(frame.select("category", "Decision").iter_rows())
+    table = base.table.with_columns(
+        pl.col("Finding").replace_strict(kinds, default=LGO_NOT_INVESTIGATED).alias("Decision")
+    )
     return ReportChart(
         base.id,
         chart.properties(description=alt_text),
         headline,
         base.subtitle,
         alt_text,
-        base.description + f" Fault findings ({fault_names}, shown in "
-        f"orange and labelled in the legend): {fault_share} of decisions.",
-        base.table,
+        base.description + f" Fault findings ({fault_names}) are shown in orange, findings "
+        "after an investigation that found no fault in dark blue and decisions without an "
+        "investigation in light purple, each named in the legend. Fault was found in "
+        f"{fault_n} of the {investigated_n} investigated decisions ({rate}).",
+        table.select("Finding", "Decision", *[c for c in table.columns if c not in ("Finding", "Decision")]),
     )
+
+
+LGO_FAULT = "Investigated: fault found"
+LGO_NO_FAULT = "Investigated: no fault found"
+LGO_NOT_INVESTIGATED = "Not investigated"
 
 
 def compliments_by_service(

@@ -308,7 +308,9 @@ def _lgo_finding(value: Value) -> tuple[LgoFinding, str]:
     if isinstance(default, LgoFinding):
         return default, "meaning as in the data contract"
     fault = bool(FAULT_WORDS.search(value.name)) and not NOT_WORDS.search(value.name)
-    return LgoFinding(value.name, fault=fault), "CHECK fault: does the Ombudsman find fault?"
+    investigated = bool(FAULT_WORDS.search(value.name))  # upheld or not: it was investigated
+    check = "CHECK fault and investigated: does the Ombudsman find fault? investigate in detail?"
+    return LgoFinding(value.name, fault=fault, investigated=investigated), check
 
 
 # ---------------------------------------------------------------- writing YAML
@@ -411,7 +413,10 @@ def _code_list(key: str, values: list[Value], defaults: tuple[Code, ...], what: 
 def _lgo_findings(values: list[Value]) -> list[str]:
     if not values:
         return ["# lgo_findings: none found; the data contract's list applies"]
-    lines = ["lgo_findings:  # fault: true when the Ombudsman found fault (needs a summary)"]
+    lines = [
+        "lgo_findings:  # fault: true when the Ombudsman found fault (needs a summary);",
+        "  # investigated: true when the decision followed a detailed investigation",
+    ]
     for value in values:
         meaning, comment = _lgo_finding(value)
         lines.append(
@@ -419,6 +424,8 @@ def _lgo_findings(values: list[Value]) -> list[str]:
         )
         if meaning.fault:
             lines.append("    fault: true")
+        if meaning.investigated:
+            lines.append("    investigated: true")
         lines.extend(_aliases_line("    ", value))
     return lines + _also_in_contract(values, DEFAULT_LGO_FINDINGS)
 

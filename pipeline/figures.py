@@ -97,6 +97,8 @@ TABLES: tuple[str, ...] = (
     "lgo_by_finding",
     "lgo_by_team",
     "lgo_fault_found",
+    "lgo_investigated",
+    "lgo_upheld_rate",
     "compliments_by_service",
     "year_on_year",
 )
@@ -446,6 +448,26 @@ def lgo_fault_found(extracts: Extracts, reference: Reference) -> pl.DataFrame:
     ).select("n", percent_of(pl.col("total")).alias("pct"))
 
 
+def lgo_investigated(extracts: Extracts, reference: Reference) -> pl.DataFrame:
+    """Ombudsman decisions made after a detailed investigation, as a share of the year's
+    decisions (contract 7.3)."""
+    investigated = pl.col("finding").is_in(reference.investigated_findings)
+    return extracts.lgo.select(
+        investigated.sum().cast(pl.Int64).alias("n"),
+        pl.len().alias("total"),
+    ).select("n", percent_of(pl.col("total")).alias("pct"))
+
+
+def lgo_upheld_rate(extracts: Extracts, reference: Reference) -> pl.DataFrame:
+    """The Ombudsman's upheld rate (contract 7.3): decisions with a fault finding, as a
+    share of the investigated decisions (empty when none was investigated)."""
+    finding = pl.col("finding")
+    return extracts.lgo.select(
+        finding.is_in(reference.fault_findings).sum().cast(pl.Int64).alias("n"),
+        finding.is_in(reference.investigated_findings).sum().alias("total"),
+    ).select("n", percent_of(pl.col("total")).alias("pct"))
+
+
 def compliments_by_service(extracts: Extracts) -> pl.DataFrame:
     """Compliments by service area, as a share of the year's compliments."""
     return with_share(count_by(extracts.compliments, "service_area"))
@@ -618,6 +640,8 @@ def compute_figures(
         "lgo_by_finding": lgo_by_finding(extracts),
         "lgo_by_team": lgo_by_team(extracts),
         "lgo_fault_found": lgo_fault_found(extracts, reference),
+        "lgo_investigated": lgo_investigated(extracts, reference),
+        "lgo_upheld_rate": lgo_upheld_rate(extracts, reference),
         "compliments_by_service": compliments_by_service(extracts),
         **optional_tables(extracts, reference, year),
     }

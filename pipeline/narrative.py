@@ -483,25 +483,84 @@ def upheld_message(figures: pl.DataFrame, upheld_outcomes: Sequence[str], year: 
     return sentence + "."
 
 
-def ombudsman_message(figures: pl.DataFrame, year: str) -> str:
-    """The Ombudsman's decisions and the share that found fault."""
+def ombudsman_message(figures: pl.DataFrame, year: str, reference: Reference) -> str:
+    """The Ombudsman's upheld rate (contract 7.3): fault as a share of the decisions made
+    after a detailed investigation, with the number of decisions of every kind beside it."""
     decisions = count(figures, "feedback_total", year=year, category="Ombudsman")
     if decisions is None:
         return ""
     if decisions == 0:
         return "The Ombudsman made no decisions about the council's children's services."
-    fault = count(figures, "lgo_fault_found", year=year) or 0
-    pct = share(figures, "lgo_fault_found", year=year)
-    made = count_phrase(decisions, "decision")
-    if fault == 0:
+    investigated = count(figures, "lgo_investigated", year=year) or 0
+    kinds = lgo_kinds_phrase(figures, year, reference)
+    if investigated == 0:
         return (
-            f"The Ombudsman made {made} about the council's children's services "
-            "and found fault in none of them (0%)."
+            f"The Ombudsman made {count_phrase(decisions, 'decision')} about the council's "
+            "children's services and investigated none of them in detail, so none decided "
+            f"whether the council was at fault. Its decisions: {kinds}."
         )
+    fault = count(figures, "lgo_upheld_rate", year=year) or 0
+    pct = share(figures, "lgo_upheld_rate", year=year)
     return (
-        f"The Ombudsman made {made} about the council's children's services and found "
-        f"fault in {fault:,} of them ({percent(pct)})."
+        f"The Ombudsman investigated {count_phrase(investigated, 'complaint')} about the "
+        "council's children's services in detail and found fault in "
+        f"{fault:,} of {investigated:,} ({percent(pct)}). Its {count_phrase(decisions, 'decision')}: "
+        f"{kinds}."
     )
+
+
+def lgo_kinds_phrase(figures: pl.DataFrame, year: str, reference: Reference) -> str:
+    """Every kind of Ombudsman decision with its number, investigated ones first: "after
+    an investigation, No Fault (9) and ...; without one, Refusal to Investigate (9) and
+    Premature Complaint (5), which decide nothing about fault"."""
+    frame = rows(figures, "lgo_by_finding", year=year).filter(pl.col("n") > 0)
+    found = dict(zip(frame["category"].to_list(), frame["n"].to_list(), strict=True))
+    order = [*reference.lgo_finding_names, *sorted(set(found) - set(reference.lgo_finding_names))]
+    investigated = set(reference.investigated_findings)
+
+    def listed(names: list[str]) -> str:
+        return and_list([f"{safe.markdown_text(name)} ({found[name]:,})" for name in names])
+
+    after = [name for name in order if name in found and name in investigated]
+    without = [name for name in order if name in found and name not in investigated]
+    parts = []
+    if after:
+        parts.append(f"after an investigation, {listed(after)}")
+    if without:
+        verb = "decides" if sum(found[name] for name in without) == 1 else "decide"
+        parts.append(f"without one, {listed(without)}, which {verb} nothing about fault")
+    return "; ".join(parts)
+
+
+def ombudsman_section(figures: pl.DataFrame, year: str, reference: Reference) -> str:
+    """The opening of the Ombudsman section: the decisions, how many were investigated in
+    detail, fault as a share of those (the Ombudsman's own upheld rate) and, for
+    continuity with earlier reports, fault as a share of all decisions."""
+    decisions = count(figures, "feedback_total", year=year, category="Ombudsman")
+    if not decisions:
+        return "The Ombudsman made no decisions about the council's children's services this year."
+    investigated = count(figures, "lgo_investigated", year=year) or 0
+    investigated_pct = share(figures, "lgo_investigated", year=year)
+    fault = count(figures, "lgo_upheld_rate", year=year) or 0
+    upheld_pct = share(figures, "lgo_upheld_rate", year=year)
+    all_pct = share(figures, "lgo_fault_found", year=year)
+    made = count_phrase(decisions, "decision")
+    paragraphs = [
+        f"The Ombudsman made {made} about the council's children's services this year. "
+        f"Of these, {investigated:,} ({percent(investigated_pct)}) followed a detailed "
+        "investigation. The others (such as a refusal to investigate, a complaint sent back to the "
+        "council as premature, an investigation only just started) decide nothing about "
+        "whether the council was at fault.",
+    ]
+    if investigated:
+        paragraphs.append(
+            f"The Ombudsman found fault in {fault:,} of the {investigated:,} complaints it "
+            f"investigated ({percent(upheld_pct)}). This is the basis of the upheld rate the "
+            "Ombudsman publishes for every council. Counted over all "
+            f"{made}, as earlier reports did, fault was found in {percent(all_pct)}."
+        )
+    paragraphs.append(f"The decisions by kind: {lgo_kinds_phrase(figures, year, reference)}.")
+    return "\n\n".join(paragraphs)
 
 
 def children_message(figures: pl.DataFrame, year: str) -> str:
@@ -545,7 +604,7 @@ def key_messages(figures: pl.DataFrame, reference: Reference, year: str) -> list
         stage1_time_limit_message(figures, reference, year),
         stage2_time_limit_message(figures, reference, year),
         upheld_message(figures, reference.upheld_outcomes, year),
-        ombudsman_message(figures, year),
+        ombudsman_message(figures, year, reference),
         children_message(figures, year),
     ]
     return [message for message in messages if message]

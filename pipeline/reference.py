@@ -47,9 +47,12 @@ class Outcome(Code):
 
 @dataclass(frozen=True)
 class LgoFinding(Code):
-    """An Ombudsman finding; ``fault`` findings count in ``lgo_fault_found``."""
+    """An Ombudsman finding; ``fault`` findings count in ``lgo_fault_found``;
+    ``investigated`` findings are decisions after a detailed investigation (contract 7.3),
+    the base of the Ombudsman's upheld rate. A fault finding is always investigated."""
 
     fault: bool = False
+    investigated: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,9 @@ DEFAULT_LGO_FINDINGS: tuple[LgoFinding, ...] = (
     LgoFinding("Refusal to Investigate"),
     LgoFinding("Investigation Commenced"),
     LgoFinding("Premature Complaint"),
-    LgoFinding("No Fault"),
-    LgoFinding("Maladministration and Injustice", fault=True),
-    LgoFinding("Maladministration No Injustice", fault=True),
+    LgoFinding("No Fault", investigated=True),
+    LgoFinding("Maladministration and Injustice", fault=True, investigated=True),
+    LgoFinding("Maladministration No Injustice", fault=True, investigated=True),
 )
 # Optional code lists of the reference file: key -> (entry type, default list).
 # An empty default means "not recorded": the column is not checked or counted.
@@ -277,6 +280,12 @@ class Reference:
     def fault_findings(self) -> list[str]:
         """Ombudsman findings that count as fault found."""
         return [f.name for f in self.lgo_findings if f.fault]
+
+    @property
+    def investigated_findings(self) -> list[str]:
+        """Ombudsman findings decided after a detailed investigation (contract 7.3): those
+        marked ``investigated``, and every fault finding (fault is found by investigating)."""
+        return [f.name for f in self.lgo_findings if f.investigated or f.fault]
 
     @property
     def complainant_type_names(self) -> list[str]:

@@ -120,7 +120,7 @@ def _hostile_reference(source: Path, target: Path) -> None:
         "Refusal to Investigate",
         "Investigation Commenced",
         "Premature Complaint",
-        "No Fault",
+        {"name": "No Fault", "investigated": True},
         {"name": "Maladministration and Injustice", "fault": True},
         {"name": HOSTILE_FINDING, "fault": True, "aliases": ["Maladministration No Injustice"]},
     ]

@@ -31,7 +31,13 @@ def all_charts(figures, reference) -> list[charts.ReportChart]:
         charts.total_feedback(figures, YEAR),
         charts.duty_by_category(figures, YEAR),
         charts.duty_by_year(figures, YEAR),
-        charts.lgo_findings(figures, YEAR, reference.lgo_finding_names, reference.fault_findings),
+        charts.lgo_findings(
+            figures,
+            YEAR,
+            reference.lgo_finding_names,
+            reference.fault_findings,
+            reference.investigated_findings,
+        ),
         charts.compliments_by_service(figures, YEAR, reference.service_area_names),
     ]
     for procedure in ("statutory", "corporate"):
@@ -89,7 +95,9 @@ def test_headlines_state_the_message_from_the_figures(figures, reference):
     assert by_id["stage1-timescale-statutory"].title.startswith(
         "57% of statutory Stage 1 complaints were answered within 20 working days"
     )
-    assert by_id["lgo-findings"].title == "The Ombudsman found fault in 16% of its decisions"
+    assert by_id["lgo-findings"].title == (
+        "The Ombudsman found fault in 5 of the 14 complaints it investigated (36%)"
+    )
     assert by_id["stage1-remedy-statutory"].title.startswith("Explanation was given on 80%")
 
 
@@ -121,7 +129,11 @@ def test_missing_table_gives_no_chart(figures):
 
 def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
     chart = charts.lgo_findings(
-        figures, YEAR, reference.lgo_finding_names, reference.fault_findings
+        figures,
+        YEAR,
+        reference.lgo_finding_names,
+        reference.fault_findings,
+        reference.investigated_findings,
     )
     markdown = charts.chart_markdown(chart, tmp_path)
     svg = tmp_path / "charts" / "lgo-findings.svg"
@@ -129,7 +141,7 @@ def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
     assert "```{=html}" in markdown and "```{=typst}" in markdown
     html = markdown.split("```{=typst}")[0]
     # each chart once: caption (headline, subtitle), the drawing, one data table
-    assert '<figcaption><p class="chart-headline">The Ombudsman found fault in 16%' in html
+    assert '<figcaption><p class="chart-headline">The Ombudsman found fault in 5 of' in html
     assert '<p class="chart-subtitle">Ombudsman decisions by finding, 2016/17</p>' in html
     assert (
         '<div id="vis-lgo-findings" class="vega-chart" role="img" aria-label="Bar chart'
@@ -143,7 +155,7 @@ def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
     assert json.loads(data) == charts.image_spec(chart)
     typst = markdown.split("```{=typst}")[1]
     assert 'image("charts/lgo-findings.svg", width: ' in typst and 'alt: "Bar chart' in typst
-    assert "caption: [#strong[The Ombudsman found fault in 16\\% of its decisions] \\ " in typst
+    assert "caption: [#strong[The Ombudsman found fault in 5 of the 14 complaints it " in typst
     assert "#block(breakable: false)[#table(" in typst  # a short table is never split
     assert chart.description not in typst  # on paper the table is the text equivalent
 
@@ -220,3 +232,26 @@ def test_contract_1_1_charts_absent_without_their_tables(figures, reference):
         is None
     )
     assert charts.stage1_by_complainant(without, YEAR, "corporate", []) is None
+
+
+def test_ombudsman_chart_shows_which_decisions_were_investigated(figures, reference):
+    # contract 7.3: refusals, premature complaints and investigations just started decide
+    # nothing about fault, so they are not painted "no fault"
+    chart = charts.lgo_findings(
+        figures,
+        YEAR,
+        reference.lgo_finding_names,
+        reference.fault_findings,
+        reference.investigated_findings,
+    )
+    kinds = dict(chart.table.select("Finding", "Decision").iter_rows())
+    assert kinds == {
+        "Refusal to Investigate": charts.LGO_NOT_INVESTIGATED,
+        "Investigation Commenced": charts.LGO_NOT_INVESTIGATED,
+        "Premature Complaint": charts.LGO_NOT_INVESTIGATED,
+        "No Fault": charts.LGO_NO_FAULT,
+        "Maladministration and Injustice": charts.LGO_FAULT,
+    }
+    values = next(iter(chart.spec()["datasets"].values()))
+    assert {v["category"]: v["Decision"] for v in values} == kinds
+    assert "fault was found in 5 of them (36%)" in chart.alt_text

@@ -217,6 +217,30 @@ def test_ombudsman(figures):
     fault = rows(figures, "lgo_fault_found")
     assert fault["n"].to_list() == [2]
     assert fault["pct"].to_list() == [50.0]
+    # contract 7.3: the Premature Complaint decides nothing; the other three were investigated
+    investigated = rows(figures, "lgo_investigated")
+    assert investigated["n"].to_list() == [3]
+    assert investigated["pct"].to_list() == [75.0]
+    upheld = rows(figures, "lgo_upheld_rate")
+    assert upheld["n"].to_list() == [2]
+    assert round(upheld["pct"][0], 3) == 66.667  # 2 of 3
+
+
+def test_ombudsman_upheld_rate_is_empty_without_investigations(mini_reference):
+    import dataclasses
+
+    from pipeline.reference import LgoFinding
+
+    extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
+    nothing_investigated = tuple(
+        LgoFinding(f.name, f.aliases) for f in mini_reference.lgo_findings
+    )
+    reference = dataclasses.replace(mini_reference, lgo_findings=nothing_investigated)
+    figures = compute_figures(extracts, reference, YEAR)
+    assert rows(figures, "lgo_investigated")["n"].to_list() == [0]
+    upheld = rows(figures, "lgo_upheld_rate")
+    assert upheld["n"].to_list() == [0]
+    assert upheld["pct"].to_list() == [None]
 
 
 def test_compliments_by_service(figures):

@@ -127,8 +127,8 @@ def mini_figures(mini_reference) -> pl.DataFrame:
 def test_key_messages_of_the_mini_council(mini_figures, mini_reference):
     # tests/fixtures/mini: 7 statutory cases (5 in 2015/16), 3 corporate (4); within the
     # last limit 3 of 7 and 1 of 3; Stage 2 E1 within 25 of the 65-day limit, E2 open past
-    # 65, E3 (corporate, limit 20) 21 days; upheld or partly S1, S2 and C1; 2 of 4
-    # Ombudsman decisions found fault; S1, S2 (Young Person) and S4 (Advocate) are children.
+    # 65, E3 (corporate, limit 20) 21 days; upheld or partly S1, S2 and C1; 2 of the 3
+    # Ombudsman decisions after an investigation found fault (the 4th was premature); S1, S2 (Young Person) and S4 (Advocate) are children.
     assert nar.key_messages(mini_figures, mini_reference, YEAR) == [
         "The council received 7 complaints at Stage 1 of the statutory children's complaints "
         "procedure in 2016/17, 2 more than in 2015/16 (an increase of 40%).",
@@ -140,8 +140,10 @@ def test_key_messages_of_the_mini_council(mini_figures, mini_reference):
         "working days, and 0 of 1 corporate review (0%) within 20 working days.",
         "Of the 7 statutory complaints, 2 (29%) were upheld in full or in part, as were 1 of "
         "the 3 corporate complaints (33%).",
-        "The Ombudsman made 4 decisions about the council's children's services and found "
-        "fault in 2 of them (50%).",
+        "The Ombudsman investigated 3 complaints about the council's children's services in "
+        "detail and found fault in 2 of 3 (67%). Its 4 decisions: after an investigation, "
+        "No Fault (1), Maladministration and Injustice (1) and Maladministration No Injustice "
+        "(1); without one, Premature Complaint (1), which decides nothing about fault.",
         "Children and young people, or advocates speaking for them, made 3 of the 7 "
         "statutory complaints (43%, against 20% in 2015/16).",
     ]
@@ -185,12 +187,12 @@ def test_key_messages_of_the_fixture_compare_with_history(figures):
     )
 
 
-def test_ombudsman_message_without_decisions_or_faults():
+def test_ombudsman_message_without_decisions_or_faults(mini_reference):
     frame = pl.DataFrame(
         {"table": ["feedback_total"], "year": [YEAR], "category": ["Ombudsman"], "n": [0]}
     )
     frame = frame.with_columns(pl.lit(None, pl.Float64).alias("pct"))
-    assert nar.ombudsman_message(frame, YEAR) == (
+    assert nar.ombudsman_message(frame, YEAR, mini_reference) == (
         "The Ombudsman made no decisions about the council's children's services."
     )
 
@@ -253,3 +255,41 @@ def test_further_definitions_name_the_types_as_literal_text(mini_reference):
     assert "corporate Stage 2 reviews: 20 working days" in text
     bare = dataclasses.replace(mini_reference, complainant_types=(), stage2_timescales={})
     assert "sets none (`timescales.statutory_stage2`" in nar.further_definitions(bare)
+
+
+def test_sample_key_message_states_the_ombudsman_upheld_rate(figures):
+    from pipeline.reference import load_reference
+
+    reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
+    message = nar.ombudsman_message(figures, YEAR, reference)
+    assert message == (
+        "The Ombudsman investigated 14 complaints about the council's children's services in "
+        "detail and found fault in 5 of 14 (36%). Its 31 decisions: after an investigation, "
+        "No Fault (9) and Maladministration and Injustice (5); without one, Refusal to "
+        "Investigate (9), Investigation Commenced (3) and Premature Complaint (5), which "
+        "decide nothing about fault."
+    )
+    assert message in nar.key_messages(figures, reference, YEAR)
+    section = nar.ombudsman_section(figures, YEAR, reference)
+    assert "Of these, 14 (45%) followed a detailed investigation." in section
+    assert "found fault in 5 of the 14 complaints it investigated (36%)" in section
+    assert "fault was found in 16%" in section  # all decisions, as earlier reports
+
+
+def test_ombudsman_message_when_nothing_was_investigated(mini_figures, mini_reference):
+    import dataclasses
+
+    from pipeline.reference import LgoFinding
+
+    plain = tuple(LgoFinding(f.name, f.aliases) for f in mini_reference.lgo_findings)
+    reference = dataclasses.replace(mini_reference, lgo_findings=plain)
+    figures = mini_figures.with_columns(
+        pl.when(pl.col("table") == "lgo_investigated").then(0).otherwise(pl.col("n")).alias("n")
+    )
+    assert nar.ombudsman_message(figures, YEAR, reference) == (
+        "The Ombudsman made 4 decisions about the council's children's services and "
+        "investigated none of them in detail, so none decided whether the council was at "
+        "fault. Its decisions: without one, Premature Complaint (1), No Fault (1), "
+        "Maladministration and Injustice (1) and Maladministration No Injustice (1), which "
+        "decide nothing about fault."
+    )

@@ -79,6 +79,8 @@ def test_figures_use_the_councils_names_in_its_order(own_reference):
     # S7 (10 March) is open and not over 20 working days on 31 March; S6 (1 March) is over
     assert dict(zip(bands["category"], bands["n"], strict=True))["Still Open"] == 1
     assert own.filter(table="lgo_fault_found")["n"].to_list() == [2]
+    assert own.filter(table="lgo_upheld_rate")["n"].to_list() == [2]
+    assert own.filter(table="lgo_investigated")["n"].to_list() == [3]  # investigated: true
     findings = own.filter(table="stage2_findings", procedure="statutory")
     assert "Point Partly Upheld" in findings["category"].to_list()  # written "partly"
 

@@ -84,6 +84,7 @@ def test_entries_may_be_plain_names_or_mappings(tmp_path):
     assert reference.upheld_outcomes == ["Upheld"]
     assert reference.spellings("outcomes")["up"] == "Upheld"
     assert reference.fault_findings == ["Fault"]
+    assert reference.investigated_findings == ["Fault"]  # a fault finding is investigated
     assert reference.bands("statutory")[3:] == ["Open", "Withdrawn"]
     # lists that are not given keep their defaults
     assert reference.escalation_finding_names == [
@@ -282,3 +283,26 @@ def test_unrelated_unknown_key_has_no_guess(tmp_path: Path) -> None:
     bad.write_text(text + "\nzzz: 1\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"unknown key 'zzz' \(the keys are authority, "):
         load_reference(bad)
+
+
+def test_investigated_findings_default_and_own(tmp_path):
+    # contract 7.3: by default No Fault and the two Maladministration findings
+    default = load_reference(write_reference(tmp_path))
+    assert default.investigated_findings == [
+        "No Fault",
+        "Maladministration and Injustice",
+        "Maladministration No Injustice",
+    ]
+    own = load_reference(
+        write_reference(
+            tmp_path,
+            lgo_findings=[
+                "Closed early",
+                {"name": "No fault", "investigated": True},
+                {"name": "Fault", "fault": True},
+            ],
+        )
+    )
+    assert own.investigated_findings == ["No fault", "Fault"]
+    error = reference_error(tmp_path, lgo_findings=[{"name": "X", "investigated": "yes please"}])
+    assert error.message == "lgo_findings, entry 'X': investigated must be true or false"

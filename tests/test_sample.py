@@ -147,6 +147,13 @@ def test_ombudsman(figures):
     fault = this_year(figures, "lgo_fault_found")
     assert fault["n"].to_list() == [5]
     assert round(fault["pct"][0]) == 16
+    # contract 7.3: No Fault (9) and Maladministration and Injustice (5) were investigated
+    investigated = this_year(figures, "lgo_investigated")
+    assert investigated["n"].to_list() == [14]
+    assert round(investigated["pct"][0], 3) == 45.161  # 14 of 31
+    upheld = this_year(figures, "lgo_upheld_rate")
+    assert upheld["n"].to_list() == [5]
+    assert round(upheld["pct"][0], 3) == 35.714  # 5 of 14
 
 
 def test_duty_and_compliments(figures):
