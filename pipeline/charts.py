@@ -637,7 +637,7 @@ def lgo_findings(
         "after an investigation that found no fault in dark blue and decisions without an "
         "investigation in light purple, each named in the legend. Fault was found in "
         f"{fault_n} of the {investigated_n} investigated decisions ({rate}).",
-        table.select("Finding", "Decision", *[c for c in table.columns if c not in ("Finding", "Decision")]),
+        table.select("Finding", "Decision", pl.exclude("Finding", "Decision")),
     )
 
 

@@ -504,8 +504,8 @@ def ombudsman_message(figures: pl.DataFrame, year: str, reference: Reference) ->
     return (
         f"The Ombudsman investigated {count_phrase(investigated, 'complaint')} about the "
         "council's children's services in detail and found fault in "
-        f"{fault:,} of {investigated:,} ({percent(pct)}). Its {count_phrase(decisions, 'decision')}: "
-        f"{kinds}."
+        f"{fault:,} of {investigated:,} ({percent(pct)}). "
+        f"Its {count_phrase(decisions, 'decision')}: {kinds}."
     )
 
 

@@ -232,9 +232,7 @@ def test_ombudsman_upheld_rate_is_empty_without_investigations(mini_reference):
     from pipeline.reference import LgoFinding
 
     extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
-    nothing_investigated = tuple(
-        LgoFinding(f.name, f.aliases) for f in mini_reference.lgo_findings
-    )
+    nothing_investigated = tuple(LgoFinding(f.name, f.aliases) for f in mini_reference.lgo_findings)
     reference = dataclasses.replace(mini_reference, lgo_findings=nothing_investigated)
     figures = compute_figures(extracts, reference, YEAR)
     assert rows(figures, "lgo_investigated")["n"].to_list() == [0]

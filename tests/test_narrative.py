@@ -128,7 +128,8 @@ def test_key_messages_of_the_mini_council(mini_figures, mini_reference):
     # tests/fixtures/mini: 7 statutory cases (5 in 2015/16), 3 corporate (4); within the
     # last limit 3 of 7 and 1 of 3; Stage 2 E1 within 25 of the 65-day limit, E2 open past
     # 65, E3 (corporate, limit 20) 21 days; upheld or partly S1, S2 and C1; 2 of the 3
-    # Ombudsman decisions after an investigation found fault (the 4th was premature); S1, S2 (Young Person) and S4 (Advocate) are children.
+    # Ombudsman decisions after an investigation found fault (the 4th was premature); S1,
+    # S2 (Young Person) and S4 (Advocate) are children.
     assert nar.key_messages(mini_figures, mini_reference, YEAR) == [
         "The council received 7 complaints at Stage 1 of the statutory children's complaints "
         "procedure in 2016/17, 2 more than in 2015/16 (an increase of 40%).",
