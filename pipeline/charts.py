@@ -33,6 +33,7 @@ import polars as pl
 import vl_convert as vlc
 
 from pipeline import safe
+from pipeline.labels import band_labels, label_bands, limits_in
 from pipeline.memo import write_converted
 from pipeline.narrative import and_list, change_phrase, percent, percent_column, rows
 from pipeline.reference import NOT_RECORDED
@@ -440,13 +441,17 @@ def stage1_timescales(
     within = rows(figures, "stage1_within_timescale", year=year, procedure=procedure)["pct"]
     share_text = percent(within[0] if within.len() else None)
     limit = next(b.split()[1] for b in bands if b.startswith("Over "))
+    limits = limits_in(bands)
+    banded = label_bands(
+        rows(figures, "stage1_timescale", procedure=procedure), {f"stage1:{procedure}": limits}
+    )
     return _category_chart(
-        figures,
+        banded,
         chart_id=f"stage1-timescale-{procedure}",
         table="stage1_timescale",
         dims={"procedure": procedure},
         year=year,
-        order=bands,
+        order=band_labels(bands, limits),
         what=f"Response times for {procedure} Stage 1 complaints",
         category_title="Response time",
         title=lambda _top: (
@@ -541,13 +546,17 @@ def stage2_timescales(
     within = rows(figures, "stage2_within_timescale", year=year, procedure=procedure)["pct"]
     share_text = percent(within[0] if within.len() else None)
     limit = next((b.split()[1] for b in bands if b.startswith("Over ")), "")
+    limits = limits_in(bands)
+    banded = label_bands(
+        rows(figures, "stage2_timescale", procedure=procedure), {f"stage2:{procedure}": limits}
+    )
     return _category_chart(
-        figures,
+        banded,
         chart_id=f"stage2-timescale-{procedure}",
         table="stage2_timescale",
         dims={"procedure": procedure},
         year=year,
-        order=bands,
+        order=band_labels(bands, limits),
         what=f"Time taken to complete {procedure} Stage 2 {stage}",
         category_title="Time taken",
         title=lambda _top: (

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import safe
+from pipeline.labels import TIMESCALE_TABLES, band_labels, label_bands, limits_in
 from pipeline.reference import NOT_RECORDED, PROCEDURES, Reference
 from pipeline.years import display_year, previous_year
 
@@ -237,7 +238,14 @@ def nature_tables(
 def history_share_table(
     figures: pl.DataFrame, table: str, year: str, procedure: str, order: Sequence[str]
 ) -> str:
-    """Years as rows, categories as columns, whole-number percentages ('-' when none)."""
+    """Years as rows, categories as columns, whole-number percentages ('-' when none).
+
+    Timescale bands are shown by their reader's names (:mod:`pipeline.labels`)."""
+    if table in TIMESCALE_TABLES:
+        limits = limits_in(order)
+        stage = TIMESCALE_TABLES[table]
+        figures = label_bands(rows(figures, table), {f"{stage}:{procedure}": limits})
+        order = band_labels(order, limits)
     frame = (
         rows(figures, table, procedure=procedure)
         .filter(pl.col("year") <= year, pl.col("pct").is_not_null())

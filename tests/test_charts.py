@@ -208,9 +208,9 @@ def test_contract_1_1_charts_state_their_message_in_reference_order(figures, ref
         "89% of statutory Stage 2 investigations were completed within 65 working days"
     )
     assert stage2.table.rows() == [
-        ("Within 25 Working Days", 3, "33%"),
-        ("Within 65 Working Days", 5, "56%"),
-        ("Over 65 Working Days", 1, "11%"),
+        ("25 working days or fewer", 3, "33%"),
+        ("26 to 65 working days", 5, "56%"),
+        ("More than 65 working days", 1, "11%"),
     ]
     assert by_id["stage2-timescale-corporate"].title.startswith("60% of corporate Stage 2 reviews")
     who = by_id["stage1-complainant-statutory"]
