@@ -37,6 +37,7 @@ from pipeline.labels import band_labels, label_bands, limits_in
 from pipeline.memo import write_converted
 from pipeline.narrative import and_list, change_phrase, percent, percent_column, rows
 from pipeline.reference import NOT_RECORDED
+from pipeline.symbols import NOT_AVAILABLE as NOT_AVAILABLE_SYMBOL
 from pipeline.years import display_year, previous_year
 
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -780,7 +781,9 @@ def html_table(table: pl.DataFrame, caption: str, table_id: str | None = None) -
     head = "".join(f'<th scope="col">{safe.html_text(c)}</th>' for c in table.columns)
     body = "".join(
         "<tr>"
-        + "".join(f"<td>{safe.html_text('-' if v is None else v)}</td>" for v in row)
+        + "".join(
+            f"<td>{safe.html_text(NOT_AVAILABLE_SYMBOL if v is None else v)}</td>" for v in row
+        )
         + "</tr>"
         for row in table.iter_rows()
     )
@@ -798,7 +801,9 @@ def typst_table(table: pl.DataFrame) -> str:
     it, numbers on the right, like pandoc's tables; a short one is kept whole on one page."""
     header = ", ".join(f"[*{safe.typst_content(c)}*]" for c in table.columns)
     cells = ", ".join(
-        f"[{safe.typst_content('-' if v is None else v)}]" for row in table.iter_rows() for v in row
+        f"[{safe.typst_content(NOT_AVAILABLE_SYMBOL if v is None else v)}]"
+        for row in table.iter_rows()
+        for v in row
     )
     align = ", ".join(["left"] + ["right"] * (len(table.columns) - 1))
     typst = (

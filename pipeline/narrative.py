@@ -18,6 +18,8 @@ import polars as pl
 from pipeline import safe
 from pipeline.labels import TIMESCALE_TABLES, band_labels, label_bands, limits_in
 from pipeline.reference import NOT_RECORDED, PROCEDURES, Reference
+from pipeline.symbols import NOT_AVAILABLE as NOT_AVAILABLE_SYMBOL
+from pipeline.symbols import ZERO
 from pipeline.years import display_year, previous_year
 
 ROUNDING_NOTE = (
@@ -101,7 +103,8 @@ def year_on_year_sentence(figures: pl.DataFrame, year: str, category: str, noun:
 def pipe_table(
     frame: pl.DataFrame, align_right: Sequence[str] = (), widths: Sequence[int] | None = None
 ) -> str:
-    """A Markdown pipe table of a small frame (cells shown as literal text, missing as '-').
+    """A Markdown pipe table of a small frame (cells shown as literal text, a missing value
+    as the not-available symbol ``[x]``; a zero meant as "none" is passed in as ``-``).
 
     ``widths`` gives relative column widths (pandoc reads them from the dashes of the rule
     when a row is longer than a line), e.g. ``(2, 1, 1, 6)`` for a wide last column.
@@ -117,7 +120,7 @@ def pipe_table(
         + "|"
     )
     body = [
-        "| " + " | ".join("-" if v is None else _cell(v) for v in row) + " |"
+        "| " + " | ".join(_cell(NOT_AVAILABLE_SYMBOL if v is None else v) for v in row) + " |"
         for row in frame.iter_rows()
     ]
     return "\n".join([header, rule, *body])
@@ -127,10 +130,27 @@ def _cell(value: object) -> str:
     return safe.markdown_text(value)
 
 
+def zero_as_symbol(columns: Sequence[str]) -> pl.Expr:
+    """Counts as text, a zero shown as the zero symbol ``-`` (a missing count stays
+    missing, shown as ``[x]``)."""
+    return pl.col(columns).cast(pl.String).replace("0", ZERO)
+
+
+def symbols_note() -> str:
+    """The one explanation of the symbols the report's tables use (pipeline.symbols)."""
+    return (
+        f"In the tables, {safe.markdown_text(ZERO)} means none (a count of zero) and "
+        f"{safe.markdown_text(NOT_AVAILABLE_SYMBOL)} "
+        "means the figure is not available, for example because an earlier year's report "
+        "did not publish it."
+    )
+
+
 def percent_column(column: str, name: str | None = None) -> pl.Expr:
-    """A percentage column shown as whole numbers rounded half up, e.g. ``57%`` (missing: '-')."""
+    """A percentage column shown as whole numbers rounded half up, e.g. ``57%`` (missing:
+    the not-available symbol ``[x]``)."""
     whole = pl.col(column).round(0, mode="half_away_from_zero").cast(pl.Int64)
-    return (whole.cast(pl.String) + "%").fill_null("-").alias(name or column)
+    return (whole.cast(pl.String) + "%").fill_null(NOT_AVAILABLE_SYMBOL).alias(name or column)
 
 
 # ---------------------------------------------------------------- notebook output
@@ -186,10 +206,13 @@ def busiest_quarter_sentence(figures: pl.DataFrame, year: str, procedure: str) -
     return f"The busiest quarter was {quarter}, with {top['n']} complaints received."
 
 
+QUARTER_NAMES: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
+
+
 def team_quarter_tables(
     figures: pl.DataFrame, year: str, procedure: str, service_areas: Sequence[str]
 ) -> str:
-    """One table per service area: teams by quarter, with totals ('-' for none)."""
+    """One table per service area: teams by quarter, with totals (``-`` for none)."""
     frame = rows(figures, "stage1_by_team", year=year, procedure=procedure)
     parts: list[str] = []
     for area in service_areas:
@@ -200,7 +223,7 @@ def team_quarter_tables(
         for quarter in ("Q1", "Q2", "Q3", "Q4"):
             if quarter not in wide.columns:
                 wide = wide.with_columns(pl.lit(None, pl.Int64).alias(quarter))
-        wide = wide.select("team", "Q1", "Q2", "Q3", "Q4").with_columns(
+        wide = wide.select("team", *[pl.col(q).fill_null(0) for q in QUARTER_NAMES]).with_columns(
             pl.sum_horizontal("Q1", "Q2", "Q3", "Q4").alias("Total")
         )
         totals = wide.select(
@@ -208,7 +231,7 @@ def team_quarter_tables(
         )
         table = pl.concat([wide.sort("Total", descending=True), totals]).rename({"team": "Team"})
         numbers = [c for c in table.columns if c != "Team"]
-        table = table.with_columns(pl.col(numbers).replace(0, None))  # none shown as a dash
+        table = table.with_columns(zero_as_symbol(numbers))
         parts.append(f"{bold_line(area)}\n\n" + pipe_table(table, align_right=numbers))
     return "\n\n".join(parts)
 
@@ -238,7 +261,8 @@ def nature_tables(
 def history_share_table(
     figures: pl.DataFrame, table: str, year: str, procedure: str, order: Sequence[str]
 ) -> str:
-    """Years as rows, categories as columns, whole-number percentages ('-' when none).
+    """Years as rows, categories as columns, whole-number percentages (``-`` when a year
+    has no case of a category).
 
     Timescale bands are shown by their reader's names (:mod:`pipeline.labels`)."""
     if table in TIMESCALE_TABLES:
@@ -259,7 +283,7 @@ def history_share_table(
     present = set(frame["category"].to_list())
     columns = [c for c in order if c in present] + sorted(present - set(order))
     wide = frame.pivot(on="category", index="Year", values="shown").sort("Year")
-    wide = wide.select("Year", *columns)
+    wide = wide.select("Year", *columns).with_columns(pl.col(columns).fill_null(ZERO))
     return pipe_table(wide, align_right=columns)
 
 

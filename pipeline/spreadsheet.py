@@ -31,9 +31,9 @@ from pipeline.figures import TABLES
 from pipeline.files import atomic_write
 from pipeline.narrative import read_figures
 from pipeline.safe import spreadsheet_text
+from pipeline.symbols import NOT_AVAILABLE
 from pipeline.years import display_year
 
-NOT_AVAILABLE = "[x]"
 WORD_JOINER = "\u2060"  # invisible, and no break: the text looks and wraps as written
 GPTABLES_MARKUP = re.compile(r"\](?=\()|\$(?=\$)")  # "[text](url)" links, "$$note$$" refs
 DIMENSION_TITLES: dict[str, str] = {

@@ -62,13 +62,13 @@ def test_year_on_year_sentence_says_not_available_without_history(figures):
 def test_percent_column_rounds_half_up_and_marks_missing():
     frame = pl.DataFrame({"pct": [2.5, 0.5, 57.14, None]})
     shown = frame.select(nar.percent_column("pct"))["pct"].to_list()
-    assert shown == ["3%", "1%", "57%", "-"]
+    assert shown == ["3%", "1%", "57%", "[x]"]  # pipeline.symbols.NOT_AVAILABLE
 
 
 def test_pipe_table_layout():
     frame = pl.DataFrame({"Team": ["A|B", "C"], "Number": [3, None]})
     assert nar.pipe_table(frame, align_right=["Number"]) == (
-        "| Team | Number |\n|:---|---:|\n| A\\|B | 3 |\n| C | - |"
+        "| Team | Number |\n|:---|---:|\n| A\\|B | 3 |\n| C | \\[x\\] |"  # not available
     )
 
 
@@ -81,8 +81,9 @@ def test_share_sentence_fills_count_and_rounded_percentage(figures):
 
 def test_team_quarter_tables_total_the_quarters(figures):
     text = nar.team_quarter_tables(figures, "2016-17", "statutory", ["Partnership and Development"])
-    assert "| Independent Case Conference Chair | 1 | 1 | - | - | 2 |" in text
-    assert "| Total | 1 | 1 | - | 1 | 3 |" in text
+    # a quarter without complaints shows the zero symbol (pipeline.symbols.ZERO), escaped
+    assert "| Independent Case Conference Chair | 1 | 1 | \\- | \\- | 2 |" in text
+    assert "| Total | 1 | 1 | \\- | 1 | 3 |" in text
 
 
 def test_history_share_table_keeps_missing_years_and_categories_blank(figures):
@@ -94,7 +95,7 @@ def test_history_share_table_keeps_missing_years_and_categories_blank(figures):
     # cells are literal text: punctuation is backslash-escaped in the Markdown
     assert any(line.startswith("| 2016\\/17 | 4\\% | 55\\% |") for line in lines)
     assert any(
-        line.startswith("| 2013\\/14 | 11\\% | 41\\% |") and "| - |" in line for line in lines
+        line.startswith("| 2013\\/14 | 11\\% | 41\\% |") and "| \\- |" in line for line in lines
     )
 
 
