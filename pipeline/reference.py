@@ -120,7 +120,9 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     *CODE_LISTS,
     "columns",
     "publication",
+    "contact",
 )
+CONTACT_KEYS: tuple[str, ...] = ("team", "email", "phone")
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ class Reference:
     publication_allow: tuple[str, ...] = ()  # wording that is not personal data
     # procedure -> Stage 2 working-day limits (contract 1.1, timescales.<procedure>_stage2)
     stage2_timescales: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # who answers readers' questions about the figures: lines for the spreadsheet's cover
+    contact: tuple[str, ...] = ()
 
     @property
     def service_area_names(self) -> list[str]:
@@ -506,6 +510,32 @@ def _publication_allow(raw: object, file: str) -> tuple[str, ...]:
     return _names(raw.get("allow") or [], file, "publication.allow")
 
 
+def _contact(raw: object, file: str) -> tuple[str, ...]:
+    """The optional ``contact`` key: a line of text, or a mapping of ``team``, ``email``
+    and ``phone`` (each optional), as lines for the spreadsheet's cover."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str) and raw.strip():
+        return (raw.strip(),)
+    if not isinstance(raw, dict):
+        raise InputError(file, "contact must be a line of text or a mapping of team, email, phone")
+    unknown = [k for k in raw if k not in CONTACT_KEYS]
+    if unknown:
+        raise InputError(
+            file, f"contact: unknown key '{unknown[0]}' (the keys are {', '.join(CONTACT_KEYS)})"
+        )
+    labels = {"team": "", "email": "Email: ", "phone": "Telephone: "}
+    lines = []
+    for key in CONTACT_KEYS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str | int) or not str(value).strip():
+            raise InputError(file, f"contact.{key} must be text", value=value)
+        lines.append(labels[key] + str(value).strip())
+    return tuple(lines)
+
+
 def _check_top_level_keys(raw: dict, file: str) -> None:
     """Stop on a top-level key the project does not read: a misspelt ``disclosure`` would
     otherwise be ignored without a word. Names the nearest known key."""
@@ -551,4 +581,5 @@ def load_reference(path: str | Path) -> Reference:
         columns=_columns(raw.get("columns"), file),
         publication_allow=_publication_allow(raw.get("publication"), file),
         stage2_timescales=_stage2_timescales(timescales, file),
+        contact=_contact(raw.get("contact"), file),
     )

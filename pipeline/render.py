@@ -658,9 +658,14 @@ def render_report(
     outputs: dict[str, Path] = {}
     if "xlsx" in formats:
         started = time.perf_counter()
-        authority = load_reference(reference).authority
+        council = load_reference(reference)
         outputs["xlsx"] = write_spreadsheet(
-            figures, out_dir / OUTPUT_NAMES["xlsx"], year, authority
+            figures,
+            out_dir / OUTPUT_NAMES["xlsx"],
+            year,
+            council.authority,
+            reference=council,
+            published=published,
         )
         seconds["xlsx"] = time.perf_counter() - started
     result = render_executed(notebook, out_dir, formats)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,9 @@ import polars as pl
 
 from pipeline.figures import TABLES
 from pipeline.files import atomic_write
+from pipeline.labels import label_bands, reference_limits
 from pipeline.narrative import read_figures
+from pipeline.reference import Reference
 from pipeline.safe import spreadsheet_text
 from pipeline.symbols import NOT_AVAILABLE
 from pipeline.years import display_year
@@ -57,8 +60,15 @@ NOTES: tuple[tuple[str, str], ...] = (
     ),
     (
         "shorthand",
-        "[x] means the value is not available: it was not published for that year, or there "
-        "is nothing to compare with (no previous year, or no cases to take a share of).",
+        f"{NOT_AVAILABLE} means the value is not available: it was not published for that "
+        "year, or there is nothing to compare with (no previous year, or no cases to take a "
+        "share of). A count of zero is stored as 0.",
+    ),
+    (
+        "investigated",
+        "The Ombudsman's upheld rate counts only the complaints it investigated in detail: "
+        "a refusal to investigate, a complaint sent back to the council as premature or an "
+        "investigation only just started decides nothing about fault.",
     ),
     (
         "quarters",
@@ -71,6 +81,44 @@ NOTES: tuple[tuple[str, str], ...] = (
         "council's own complaints procedure, for matters outside the statutory one.",
     ),
 )
+
+
+# The header of each table's count column, naming what is counted (default "Number").
+NUMBER_TITLES: dict[str, str] = {
+    "feedback_total": "Items received",
+    "duty_by_year": "Duty matters",
+    "duty_by_category": "Duty matters",
+    "stage1_by_quarter": "Complaints received",
+    "stage1_by_team": "Complaints received",
+    "stage1_nature": "Complaints",
+    "stage1_nature_overall": "Complaints",
+    "stage1_outcome": "Complaints",
+    "stage1_timescale": "Complaints",
+    "stage1_within_timescale": "Complaints answered within the time limit",
+    "stage1_response_days": "Median working days",
+    "stage1_remedy": "Complaints given this remedy",
+    "stage1_by_complainant": "Complaints",
+    "stage1_by_child": "Complaints made by children and young people",
+    "stage2_by_year": "Stage 2 complaints",
+    "stage2_by_service": "Stage 2 complaints",
+    "stage2_by_team": "Stage 2 complaints",
+    "stage2_findings": "Points decided",
+    "stage2_timescale": "Stage 2 complaints",
+    "stage2_within_timescale": "Stage 2 complaints completed within the time limit",
+    "stage2_progression": "Stage 2 investigations",
+    "stage3_by_service": "Review panels",
+    "stage3_prior_year": "Review panels",
+    "lgo_by_finding": "Decisions",
+    "lgo_by_team": "Decisions",
+    "lgo_fault_found": "Decisions that found fault",
+    "lgo_investigated": "Decisions after a detailed investigation",
+    "lgo_upheld_rate": "Decisions that found fault",
+    "compliments_by_service": "Compliments",
+    "year_on_year": "Number this year",
+}
+PERCENT_FORMAT = "0.0"  # one decimal place, as the notes say
+A4 = 9  # xlsxwriter's paper code
+WIDE_SHEET_COLUMNS = 5  # a table with this many columns or more prints landscape
 
 
 @dataclass(frozen=True)
@@ -184,6 +232,16 @@ SHEETS: dict[str, SheetSpec] = {
         percentage="Share of decisions",
         notes=("percentages",),
     ),
+    "lgo_investigated": SheetSpec(
+        "Ombudsman decisions made after a detailed investigation",
+        percentage="Share of decisions",
+        notes=("percentages", "investigated"),
+    ),
+    "lgo_upheld_rate": SheetSpec(
+        "Ombudsman upheld rate: decisions that found fault, of those investigated in detail",
+        percentage="Share of investigated decisions",
+        notes=("percentages", "investigated"),
+    ),
     "compliments_by_service": SheetSpec("Compliments, by service area"),
     "year_on_year": SheetSpec(
         "Change on the previous year, by type of feedback",
@@ -212,7 +270,7 @@ def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFr
         ).alias(titles[c])
         for c in dimensions
     ]
-    columns.append(pl.col("n").alias("Number"))
+    columns.append(pl.col("n").alias(NUMBER_TITLES.get(table, "Number")))
     if rows["pct"].null_count() < rows.height:
         columns.append(pl.col("pct").round(1).alias(spec.percentage))
     return rows.select(columns)
@@ -243,63 +301,151 @@ def has_missing(frame: pl.DataFrame) -> bool:
     return any(frame[c].null_count() for c in frame.columns)
 
 
-def gp_table(frame: pl.DataFrame, table: str, spec: SheetSpec, number: int, year: str):
-    """The gptables table of one sheet."""
+def gp_table(
+    frame: pl.DataFrame,
+    table: str,
+    spec: SheetSpec,
+    number: int,
+    year: str,
+    notes: Sequence[str] | None = None,
+):
+    """The gptables table of one sheet (``notes``: its note references, in order)."""
     import gptables as gpt
 
-    notes = list(spec.notes)
-    if has_missing(frame) and "shorthand" not in notes:
-        notes.append("shorthand")
+    if notes is None:
+        notes = sheet_notes(frame, spec)
     title = f"Table {number}: {spec.title}" + "".join(f" $${note}$$" for note in notes)
     years = sorted(frame["Year"].unique().to_list()) if "Year" in frame.columns else []
     period = f"{years[0]} to {years[-1]}" if len(years) > 1 else display_year(year)
-    units = {spec.percentage: "%"} if spec.percentage in frame.columns else None
+    has_percentage = spec.percentage in frame.columns
+    units = {spec.percentage: "%"} if has_percentage else None
+    percent_format = (
+        [
+            {
+                "column": {
+                    "columns": [frame.columns.index(spec.percentage)],
+                    "format": {"num_format": PERCENT_FORMAT},
+                    "include_names": False,
+                }
+            }
+        ]
+        if has_percentage
+        else []
+    )
     return gpt.GPTable(
         table=pandas_table(frame),
         table_name=f"table_{number}",
         title=title,
-        scope=f"Reporting years: {period}. In figures.csv: table {table}.",
+        scope=f"Reporting years: {period}.",
         source="Source: the council's complaints case-management system",
         units=units,
         index_columns={2: 0},
+        additional_formatting=percent_format,
     )
 
 
-def sheets(figures: pl.DataFrame, year: str, tables: Sequence[str] = TABLES) -> dict:
-    """Sheet name -> gptables table, for every table present, in the report's order."""
-    present = set(figures["table"].unique().to_list())
-    ordered = [t for t in tables if t in present] + sorted(present - set(tables))
-    result = {}
-    for number, table in enumerate(ordered, start=1):
-        spec = SHEETS.get(table, SheetSpec(table.replace("_", " ").capitalize()))
-        frame = sheet_frame(figures, table, spec)
-        result[f"Table_{number}"] = gp_table(frame, table, spec, number, year)
+def sheet_notes(frame: pl.DataFrame, spec: SheetSpec) -> list[str]:
+    """The notes a sheet refers to: its own, and the shorthand when a value is missing."""
+    notes = list(spec.notes)
+    if has_missing(frame) and "shorthand" not in notes:
+        notes.append("shorthand")
+    return notes
+
+
+def notes_in_order(per_sheet: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Each sheet's notes reordered so that their numbers ascend: gptables numbers notes
+    in the order they are first referred to, sheet by sheet, so a note met on an earlier
+    sheet comes first, then new ones in the notes sheet's order."""
+    order = [reference for reference, _ in NOTES]
+    seen: list[str] = []
+    result = []
+    for notes in per_sheet:
+        known = sorted((n for n in notes if n in seen), key=seen.index)
+        new = sorted(
+            (n for n in notes if n not in seen),
+            key=lambda n: (n not in order, order.index(n) if n in order else 0),
+        )
+        seen.extend(new)
+        result.append([*known, *new])
     return result
 
 
-def cover(year: str, authority: str):
-    """The cover sheet: what the workbook holds, where it comes from, how to read it."""
+def sheets(
+    figures: pl.DataFrame,
+    year: str,
+    tables: Sequence[str] = TABLES,
+    limits: Mapping[str, Sequence[int]] | None = None,
+) -> dict:
+    """Sheet name -> gptables table, for every table present, in the report's order.
+
+    Timescale bands are shown by their reader's names (:mod:`pipeline.labels`; ``limits``
+    from :func:`pipeline.labels.reference_limits`, else read from the band names)."""
+    figures = label_bands(figures, limits or {})
+    present = set(figures["table"].unique().to_list())
+    ordered = [t for t in tables if t in present] + sorted(present - set(tables))
+    specs = [SHEETS.get(t, SheetSpec(t.replace("_", " ").capitalize())) for t in ordered]
+    frames = [sheet_frame(figures, t, spec) for t, spec in zip(ordered, specs, strict=True)]
+    notes = notes_in_order([sheet_notes(f, spec) for f, spec in zip(frames, specs, strict=True)])
+    return {
+        f"Table_{number}": gp_table(frame, table, spec, number, year, sheet_note)
+        for number, (table, spec, frame, sheet_note) in enumerate(
+            zip(ordered, specs, frames, notes, strict=True), start=1
+        )
+    }
+
+
+def long_date(day: date) -> str:
+    """``2026-12-05`` -> ``5 December 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def cover(
+    year: str,
+    authority: str,
+    contact: Sequence[str] = (),
+    published: date | None = None,
+):
+    """The cover sheet: what the workbook holds, when it was published, where it comes
+    from, how to read it and whom to ask (the reference file's ``contact``)."""
     import gptables as gpt
 
     shown = display_year(year)
+    published = published or date.today()
     return gpt.Cover(
         title=f"Children's services complaints and compliments: tables for {shown}",
         intro=[
             f"Every table of {authority}'s annual report on children's services complaints, "
             f"representations and compliments for {shown} (1 April {year[:4]} to "
             f"31 March {int(year[:4]) + 1}).",
+            f"Date of publication: {long_date(published)}.",
             "Each table is on its own sheet; the contents sheet lists them and the notes "
             "sheet explains the notes and shorthand used.",
         ],
         about=[
             "The figures are computed from the council's case-management extracts by a "
-            "reproducible pipeline; figures.csv beside this file holds the same numbers in "
-            "one tidy table.",
-            "Numbers are counts of cases (or of points, for Stage 2 findings). Percentages "
-            "are numbers with their unit (%) in the column header.",
+            "reproducible pipeline, the same computation as the report's.",
+            "Numbers are counts of cases (or of points, for Stage 2 findings; a median of "
+            "working days where the header says so). Percentages are numbers with their "
+            "unit (%) in the column header, shown to one decimal place.",
         ],
-        contact=[f"{authority}, complaints and representations team"],
+        contact=list(contact) or [f"{authority}, complaints and representations team"],
     )
+
+
+def print_setup(workbook, wide: int = WIDE_SHEET_COLUMNS) -> None:
+    """Every sheet on A4, columns fitted to the page width; a table's header row repeated
+    on each printed page; landscape for a table of ``wide`` columns or more."""
+    for sheet in workbook.worksheets():
+        sheet.set_paper(A4)
+        sheet.fit_to_pages(1, 0)  # one page wide, as many long as needed
+        if not sheet.tables:
+            continue
+        first, last = sheet.tables[0]["range"].split(":")
+        header_row = int(re.sub(r"[A-Z]+", "", first)) - 1
+        sheet.repeat_rows(header_row)
+        columns = sheet.tables[0]["columns"]
+        if len(columns) >= wide:
+            sheet.set_landscape()
 
 
 def notes_table() -> pd.DataFrame:
@@ -314,25 +460,46 @@ def write_spreadsheet(
     target: str | Path,
     year: str,
     authority: str,
+    *,
+    reference: Reference | None = None,
+    published: date | None = None,
 ) -> Path:
-    """Write ``annual-report-tables.xlsx`` (atomically) and return its path."""
+    """Write ``annual-report-tables.xlsx`` (atomically) and return its path.
+
+    ``reference`` gives the contact on the cover and the bands' limits; ``published`` the
+    date of publication on the cover and in the file's properties (default today)."""
     import gptables as gpt
 
     frame = figures if isinstance(figures, pl.DataFrame) else read_figures(figures)
     target = Path(target)
+    published = published or date.today()
+    contact = reference.contact if reference else ()
+    limits = reference_limits(reference) if reference else None
+    front = cover(year, authority, contact, published)
 
     def write(temp: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # gptables warns about unreferenced notes
-            gpt.write_workbook(
+            workbook = gpt.produce_workbook(
                 filename=str(temp),
-                sheets=sheets(frame, year),
-                cover=cover(year, authority),
+                sheets=sheets(frame, year, limits=limits),
+                cover=front,
                 contentsheet_label="Contents",
                 notes_table=notes_table(),
                 auto_width=True,
                 workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
             )
+            workbook.set_properties(
+                {
+                    "title": front.title,
+                    "subject": f"Children's services complaints, {display_year(year)}",
+                    "author": authority,
+                    "company": authority,
+                    "created": datetime.combine(published, time()),
+                }
+            )
+            print_setup(workbook)
+            workbook.close()
 
     atomic_write(target, write)
     return target

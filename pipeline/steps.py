@@ -12,7 +12,7 @@ build's manifest is reused (its outputs copied from the last build) instead of r
 | validate    | -                 | extracts, reference, suites, vendored Data Docs assets  |
 | figures     | -                 | extracts, reference, history                            |
 | assets      | -                 | (package versions and code only): the HTML head         |
-| spreadsheet | figures           | figures, reference (the spreadsheet of tables)          |
+| spreadsheet | figures           | figures, reference, cover date (the spreadsheet)        |
 | report      | validate, figures | figures, validation summary, prose, published texts,    |
 |             |                   | reference, what the provenance appendix shows, cover    |
 |             |                   | date, the downloads the page lists                      |
@@ -575,10 +575,12 @@ def spreadsheet_code() -> list[Path]:
 
 
 def spreadsheet_inputs(context: StepContext, part: str) -> dict:
-    """The figures, and the reference file (the council's name)."""
+    """The figures, the reference file (the council's name, contact, limits) and the
+    date of publication on the cover."""
     return {
         "figures": file_hash(context.folder / "figures.csv"),
         "reference": file_hash(context.options.reference),
+        "cover_date": (context.options.published or date.today()).isoformat(),
     }
 
 
@@ -588,9 +590,16 @@ def run_spreadsheet(context: StepContext, parts: tuple[str, ...]) -> None:
     from pipeline.spreadsheet import write_spreadsheet
 
     options, folder = context.options, context.folder
-    authority = load_reference(options.reference).authority
+    reference = load_reference(options.reference)
     (target,) = render_outputs("xlsx")
-    write_spreadsheet(folder / "figures.csv", folder / target, options.year, authority)
+    write_spreadsheet(
+        folder / "figures.csv",
+        folder / target,
+        options.year,
+        reference.authority,
+        reference=reference,
+        published=options.published or date.today(),
+    )
 
 
 STEPS: tuple[Step, ...] = (

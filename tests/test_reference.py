@@ -306,3 +306,17 @@ def test_investigated_findings_default_and_own(tmp_path):
     assert own.investigated_findings == ["No fault", "Fault"]
     error = reference_error(tmp_path, lgo_findings=[{"name": "X", "investigated": "yes please"}])
     assert error.message == "lgo_findings, entry 'X': investigated must be true or false"
+
+
+def test_contact_is_optional_text_or_team_email_phone(tmp_path):
+    assert load_reference(write_reference(tmp_path)).contact == ()
+    line = load_reference(write_reference(tmp_path, contact="Complaints team, 01632 960 001"))
+    assert line.contact == ("Complaints team, 01632 960 001",)
+    parts = load_reference(
+        write_reference(tmp_path, contact={"team": "Complaints", "email": "c@example.org"})
+    )
+    assert parts.contact == ("Complaints", "Email: c@example.org")
+    error = reference_error(tmp_path, contact={"team": "Complaints", "mail": "c@example.org"})
+    assert error.message == "contact: unknown key 'mail' (the keys are team, email, phone)"
+    shipped = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
+    assert "Email: childrens.complaints@example.org" in shipped.contact

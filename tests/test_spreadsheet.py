@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import openpyxl
 import polars as pl
 import pytest
 
 from conftest import ROOT
 from pipeline.figures import TABLES, build_figures
+from pipeline.reference import load_reference
 from pipeline.spreadsheet import SHEETS, WORD_JOINER, spreadsheet_text, write_spreadsheet
 
 YEAR = "2016-17"
+PUBLISHED = date(2017, 9, 28)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +31,16 @@ def sample_figures(tmp_path_factory) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def workbook(sample_figures, tmp_path_factory) -> openpyxl.Workbook:
     target = tmp_path_factory.mktemp("xlsx") / "annual-report-tables.xlsx"
-    assert write_spreadsheet(sample_figures, target, YEAR, "Example County Council") == target
+    reference = load_reference(ROOT / "data" / "reference" / "authority.yml")
+    written = write_spreadsheet(
+        sample_figures,
+        target,
+        YEAR,
+        "Example County Council",
+        reference=reference,
+        published=PUBLISHED,
+    )
+    assert written == target
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]
     return openpyxl.load_workbook(target)
 
@@ -58,12 +71,12 @@ def test_cover_contents_notes_then_one_sheet_per_table(workbook, sample_figures)
 
 def test_published_counts_are_numeric_cells(workbook):
     quarters = table_rows(sheet_titled(workbook, "received, by quarter"))
-    assert quarters[0] == ("Year", "Procedure", "Quarter", "Number")
+    assert quarters[0] == ("Year", "Procedure", "Quarter", "Complaints received")
     statutory = [r[3] for r in quarters if r[0] == "2016/17" and r[1] == "Statutory"]
     assert statutory == [40, 23, 15, 13]
     assert all(isinstance(n, int) for n in statutory)
     feedback = table_rows(sheet_titled(workbook, "Feedback received"))
-    assert feedback[0] == ("Year", "Type of feedback", "Number")
+    assert feedback[0] == ("Year", "Type of feedback", "Items received")
     feedback = {r[1]: r[2] for r in feedback[1:]}
     assert feedback["Compliments"] == 195 and feedback["Statutory Stage 1"] == 91
 
@@ -111,3 +124,74 @@ def test_text_from_the_data_is_never_read_as_gptables_markup(sample_figures, tmp
     assert set(names.values()) <= shown
     assert not any(c.hyperlink for row in sheet.iter_rows() for c in row)
     assert not any("[note" in str(c.value) for row in sheet.iter_rows() for c in row)
+
+
+def test_percentages_show_one_decimal_place(workbook):
+    sheet = sheet_titled(workbook, "Outcomes of Stage 1")
+    (table,) = sheet.tables.values()
+    cells = list(sheet[table.ref])
+    header = [c.value for c in cells[0]]
+    column = header.index("Share of complaints\n(%)")
+    assert {row[column].number_format for row in cells[1:]} == {"0.0"}
+    assert cells[0][column].number_format == "General"  # the header is text
+    counts = {row[header.index("Complaints")].number_format for row in cells[1:]}
+    assert counts == {"General"}
+
+
+def test_cover_dates_the_publication_and_names_the_contact(workbook):
+    cover = [row[0] for row in workbook["Cover"].iter_rows(values_only=True) if row[0]]
+    assert "Date of publication: 28 September 2017." in cover
+    assert "Email: childrens.complaints@example.org" in cover
+    assert "Children's Services Complaints and Representations Team" in cover
+    every_text = " ".join(
+        str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row
+    )
+    assert "figures.csv" not in every_text  # a file the reader does not have
+    properties = workbook.properties
+    assert properties.title == "Children's services complaints and compliments: tables for 2016/17"
+    assert properties.creator == "Example County Council"
+    assert properties.created == datetime(2017, 9, 28)
+
+
+def test_headers_name_the_measure(workbook):
+    median = table_rows(sheet_titled(workbook, "Median working days"))
+    assert median[0][-1] == "Median working days"
+    assert dict((r[1], r[-1]) for r in median[1:]) == {"Statutory": 19, "Corporate": 13}
+    upheld = table_rows(sheet_titled(workbook, "Ombudsman upheld rate"))
+    assert upheld[0] == (
+        "Year",
+        "Decisions that found fault",
+        "Share of investigated decisions\n(%)",
+    )
+    assert upheld[1] == ("2016/17", 5, 35.7)  # 5 of the 14 investigated
+
+
+def test_band_labels_are_the_readers(workbook):
+    bands = table_rows(sheet_titled(workbook, "Stage 1 response times"))
+    names = {r[2] for r in bands[1:]}
+    assert {"10 working days or fewer", "11 to 20 working days"} <= names
+    assert not [n for n in names if n.startswith("Within")]
+    stage2 = {r[2] for r in table_rows(sheet_titled(workbook, "Time taken to complete"))[1:]}
+    assert "26 to 65 working days" in stage2
+
+
+def test_note_markers_ascend_on_every_sheet(workbook):
+    import re
+
+    for sheet in workbook.worksheets[3:]:
+        numbers = [int(n) for n in re.findall(r"\[note (\d+)\]", str(sheet["A1"].value))]
+        assert numbers == sorted(numbers), (sheet.title, numbers)
+    notes = [row[0] for row in table_rows(workbook["Notes"])[1:]]
+    assert notes == sorted(notes)
+
+
+def test_print_set_up(workbook):
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.page_setup.fitToWidth in (1, None) and sheet.page_setup.fitToHeight == 0
+    by_quarter = sheet_titled(workbook, "received, by quarter")
+    assert by_quarter.print_title_rows == "$5:$5"  # the header row on every printed page
+    assert by_quarter.page_setup.orientation == "portrait"  # four columns
+    wide = sheet_titled(workbook, "Stage 1 complaints, by service area, team and quarter")
+    assert wide.page_setup.orientation == "landscape"  # six columns
