@@ -89,6 +89,7 @@ def input_files(options: BuildOptions) -> list[Path]:
     """Every input of a build: extracts, reference, history and the report prose."""
     files = [*files_under(options.raw), options.reference]
     files += sorted(options.history.glob("*.csv")) if options.history.is_dir() else []
+    files += [p for p in [options.history / "notes.yml"] if p.is_file()]
     files += files_under(options.text)
     return files
 

@@ -699,7 +699,9 @@ def build_figures(
     history_dir: str | Path | None,
     out_dir: str | Path,
 ) -> pl.DataFrame:
-    """Load the year's extracts, compute every figure and write them into ``out_dir``."""
+    """Load the year's extracts, compute every figure and write them into ``out_dir``, with
+    the history folder's notes on known inconsistencies (:mod:`pipeline.history_notes`)."""
+    from pipeline.history_notes import write_history_notes
     from pipeline.load import load_extracts
     from pipeline.reference import load_reference
 
@@ -707,4 +709,5 @@ def build_figures(
     extracts = load_extracts(raw_dir, reference, year, free_text=False)
     figures = compute_figures(extracts, reference, year, load_history(history_dir))
     write_figures(figures, out_dir)
+    write_history_notes(history_dir, out_dir)
     return figures

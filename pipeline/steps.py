@@ -364,6 +364,7 @@ def figures_inputs(context: StepContext, part: str) -> dict:
         "extracts": hashes(extract_files(options), options.raw),
         "reference": file_hash(options.reference),
         "history": hashes(files_under(options.history, pattern="*.csv"), options.history),
+        "history_notes": file_hash(options.history / "notes.yml"),
     }
 
 
@@ -441,6 +442,7 @@ def report_inputs(context: StepContext, part: str) -> dict:
         "cover_date": (options.published or date.today()).isoformat(),
         "downloads": download_files(formats, folder) if "html" in formats else [],
         "figures": file_hash(folder / "figures.csv"),
+        "history_notes": file_hash(folder / "history-notes.yml"),
         "validation": file_hash(folder / "validation" / "summary.md"),
         "prose": hashes(files_under(options.text), options.text),
         "published_texts": hashes(extract_files(options, PUBLISHED_TEXT_STEMS), options.raw),
@@ -617,7 +619,12 @@ STEPS: tuple[Step, ...] = (
         after=(),
         code=figures_code,
         inputs=figures_inputs,
-        outputs=lambda part: ("figures.csv", "figures.parquet", "notebooks/figures.ipynb"),
+        outputs=lambda part: (
+            "figures.csv",
+            "figures.parquet",
+            "history-notes.yml",
+            "notebooks/figures.ipynb",
+        ),
         run=run_figures,
     ),
     Step(
