@@ -557,6 +557,9 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     manifest["outputs"] = {fmt: str(p) for fmt, p in outputs.items()}
     manifest["build_key"] = combined_key(manifest["step_keys"], options.formats)
     write_manifest(folder, public(manifest))
+    from pipeline.qa import write_qa_record
+
+    write_qa_record(folder, options.year, manifest["build_key"])
     replace_folder(folder, work.out)
     remove_leftovers(work.out)
     final = {fmt: options.out / p for fmt, p in outputs.items()}

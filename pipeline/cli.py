@@ -299,6 +299,25 @@ def cmd_archive(args: argparse.Namespace) -> int:
         fail(str(exc))
         return EXIT_CRASH
     say(f"archive: {args.year} figures copied to {target}")
+    return archive_qa(args, figures)
+
+
+def archive_qa(args: argparse.Namespace, figures: Path) -> int:
+    """Keep the build's QA record beside the archived figures, with the sign-off."""
+    from pipeline.qa import QA_FILE, archive_qa_record
+
+    source = figures.with_name(QA_FILE)
+    if not source.is_file():
+        say(f"archive: no {QA_FILE} beside {figures}: no QA record kept")
+        return EXIT_OK
+    target = Path(args.history) / f"{args.year}-qa.json"
+    target, signed = archive_qa_record(source, target, args.reviewer, args.signed_off)
+    say(f"archive: QA record kept in {target}")
+    if not signed:
+        say(
+            f"archive: fill in review.reviewer and review.signed_off in {target} "
+            "(or archive again with --reviewer NAME --signed-off YYYY-MM-DD --force)"
+        )
     return EXIT_OK
 
 
@@ -427,6 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("--figures", help="figures.csv (default build/<year>/figures.csv)")
     archive.add_argument("--history", default=DEFAULT_HISTORY, help="history folder")
     archive.add_argument("--force", action="store_true", help="replace an archived year")
+    archive.add_argument("--reviewer", help="who reviewed the year's figures (the QA record)")
+    archive.add_argument(
+        "--signed-off", type=date_argument, help="the day the reviewer signed off, YYYY-MM-DD"
+    )
     archive.set_defaults(run=cmd_archive)
     add_adoption_commands(sub)
     return parser
