@@ -623,7 +623,7 @@ def lgo_findings(
             domain=[LGO_NOT_INVESTIGATED, LGO_NO_FAULT, LGO_FAULT],
             range=[PALETTE[5], PALETTE[0], PALETTE[3]],
         ),
-        legend=alt.Legend(title=None, direction="vertical"),  # narrow: fits a phone
+        legend=alt.Legend(title=None, direction="vertical", labelLimit=400),  # fits a phone
     )
     chart = _hbar(
         frame, "category", headline, base.subtitle, "Decisions", colour=colour, order=order

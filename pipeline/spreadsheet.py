@@ -30,6 +30,7 @@ import polars as pl
 
 from pipeline.figures import TABLES
 from pipeline.files import atomic_write
+from pipeline.history_notes import HistoryNote, notes_beside, notes_for
 from pipeline.labels import label_bands, reference_limits
 from pipeline.narrative import read_figures
 from pipeline.reference import Reference
@@ -375,17 +376,25 @@ def sheets(
     year: str,
     tables: Sequence[str] = TABLES,
     limits: Mapping[str, Sequence[int]] | None = None,
+    history: Mapping[str, Sequence[str]] | None = None,
 ) -> dict:
     """Sheet name -> gptables table, for every table present, in the report's order.
 
     Timescale bands are shown by their reader's names (:mod:`pipeline.labels`; ``limits``
-    from :func:`pipeline.labels.reference_limits`, else read from the band names)."""
+    from :func:`pipeline.labels.reference_limits`, else read from the band names).
+    ``history`` maps a table to the references of its notes on earlier years
+    (:func:`history_notes_by_table`)."""
     figures = label_bands(figures, limits or {})
     present = set(figures["table"].unique().to_list())
     ordered = [t for t in tables if t in present] + sorted(present - set(tables))
     specs = [SHEETS.get(t, SheetSpec(t.replace("_", " ").capitalize())) for t in ordered]
     frames = [sheet_frame(figures, t, spec) for t, spec in zip(ordered, specs, strict=True)]
-    notes = notes_in_order([sheet_notes(f, spec) for f, spec in zip(frames, specs, strict=True)])
+    notes = notes_in_order(
+        [
+            [*sheet_notes(f, spec), *(history or {}).get(t, ())]
+            for t, f, spec in zip(ordered, frames, specs, strict=True)
+        ]
+    )
     return {
         f"Table_{number}": gp_table(frame, table, spec, number, year, sheet_note)
         for number, (table, spec, frame, sheet_note) in enumerate(
@@ -448,11 +457,28 @@ def print_setup(workbook, wide: int = WIDE_SHEET_COLUMNS) -> None:
             sheet.set_landscape()
 
 
-def notes_table() -> pd.DataFrame:
-    """Note reference and text, for the notes sheet."""
+def notes_table(extra: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
+    """Note reference and text, for the notes sheet (``extra``: notes on earlier years)."""
+    notes = [*NOTES, *extra]
     return pd.DataFrame(
-        {"Note reference": [r for r, _ in NOTES], "Note text": [t for _, t in NOTES]}
+        {"Note reference": [r for r, _ in notes], "Note text": [t for _, t in notes]}
     )
+
+
+def history_notes_by_table(
+    figures: pl.DataFrame, notes: Sequence[HistoryNote], year: str
+) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """The known inconsistencies of earlier years (:mod:`pipeline.history_notes`) as notes
+    of the sheets that show them: table -> note references, and the notes' texts."""
+    by_table: dict[str, list[str]] = {}
+    texts: list[tuple[str, str]] = []
+    for number, note in enumerate(notes, start=1):
+        if not notes_for([note], figures, note.table, year, note.procedure, note.category):
+            continue
+        reference = f"earlier_year_{number}"
+        by_table.setdefault(note.table, []).append(reference)
+        texts.append((reference, f"On {display_year(note.year)}: {note.note}"))
+    return by_table, texts
 
 
 def write_spreadsheet(
@@ -476,16 +502,18 @@ def write_spreadsheet(
     contact = reference.contact if reference else ()
     limits = reference_limits(reference) if reference else None
     front = cover(year, authority, contact, published)
+    earlier = [] if isinstance(figures, pl.DataFrame) else notes_beside(figures)
+    history, history_texts = history_notes_by_table(frame, earlier, year)
 
     def write(temp: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # gptables warns about unreferenced notes
             workbook = gpt.produce_workbook(
                 filename=str(temp),
-                sheets=sheets(frame, year, limits=limits),
+                sheets=sheets(frame, year, limits=limits, history=history),
                 cover=front,
                 contentsheet_label="Contents",
-                notes_table=notes_table(),
+                notes_table=notes_table(history_texts),
                 auto_width=True,
                 workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
             )

@@ -83,3 +83,26 @@ def test_sample_chart_and_table_show_band_ranges():
     assert "Within" not in table
     # figures.csv keeps the contract's categories
     assert "Within 20 Working Days" in figures["category"].to_list()
+
+
+def test_mini_council_bands_and_symbols(mini_reference):
+    from conftest import MINI
+    from pipeline.figures import compute_figures, load_history
+    from pipeline.load import load_extracts
+
+    extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
+    figures = compute_figures(extracts, mini_reference, YEAR, load_history(MINI / "history"))
+    chart = charts.stage1_timescales(figures, YEAR, "statutory", mini_reference.bands("statutory"))
+    shown = chart.table["Response time"].to_list()
+    assert not [name for name in shown if name.startswith(("Within", "Over"))]
+    limits = mini_reference.timescales["statutory"]
+    assert f"{limits[0] + 1} to {limits[1]} working days" in mini_reference_labels(mini_reference)
+    # the mini council's team tables show a quarter without complaints as the zero symbol
+    text = nar.team_quarter_tables(figures, YEAR, "statutory", mini_reference.service_area_names)
+    assert "| \\- |" in text and "\\[x\\]" not in text
+
+
+def mini_reference_labels(reference) -> list[str]:
+    from pipeline.labels import band_labels
+
+    return band_labels(reference.bands("statutory"), reference.timescales["statutory"])

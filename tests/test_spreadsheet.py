@@ -195,3 +195,21 @@ def test_print_set_up(workbook):
     assert by_quarter.page_setup.orientation == "portrait"  # four columns
     wide = sheet_titled(workbook, "Stage 1 complaints, by service area, team and quarter")
     assert wide.page_setup.orientation == "landscape"  # six columns
+
+
+def test_earlier_years_inconsistencies_are_notes_of_their_sheets(tmp_path):
+    build_figures(
+        YEAR,
+        ROOT / "data" / "raw" / YEAR,
+        ROOT / "data" / "reference" / "authority.yml",
+        ROOT / "data" / "history",
+        tmp_path,
+    )
+    target = write_spreadsheet(tmp_path / "figures.csv", tmp_path / "t.xlsx", YEAR, "X")
+    workbook = openpyxl.load_workbook(target)
+    notes = dict(table_rows(workbook["Notes"])[1:])
+    (number,) = [
+        n for n, text in notes.items() if "add up to 71" in text and "quarters are" in text
+    ]
+    title = sheet_titled(workbook, "received, by quarter")["A1"].value
+    assert f"[note {number}]" in title
