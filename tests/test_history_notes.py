@@ -88,3 +88,32 @@ def test_a_bad_notes_file_names_the_file_and_the_note(tmp_path, text, message):
         read_history_notes(path)
     assert caught.value.file == str(path)
     assert caught.value.message.startswith(message)
+
+
+def test_mini_council_notes_follow_procedure_and_category(tmp_path):
+    import shutil
+
+    from conftest import MINI
+
+    history = tmp_path / "history"
+    shutil.copytree(MINI / "history", history)
+    (history / "notes.yml").write_text(
+        "- table: stage1_by_quarter\n"
+        "  year: 2015-16\n"
+        "  procedure: corporate\n"
+        "  note: the Q3 zero was a gap in the old system.\n"
+        "- table: year_on_year\n"
+        "  year: 2015-16\n"
+        "  category: Duty Matters\n"
+        "  note: duty matters were counted by hand.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    figures = build_figures(YEAR, MINI / "raw", MINI / "authority.yml", history, out)
+    path = out / "figures.csv"
+    corporate = history_footnote(figures, path, "stage1_by_quarter", YEAR, "corporate")
+    assert corporate == "Note on 2015/16: the Q3 zero was a gap in the old system\\."
+    assert history_footnote(figures, path, "stage1_by_quarter", YEAR, "statutory") == ""
+    duty = history_footnote(figures, path, "year_on_year", YEAR, category="Duty Matters")
+    assert duty.startswith("Note on 2015/16: duty matters were counted by hand")
