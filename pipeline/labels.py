@@ -60,29 +60,34 @@ def limits_in(categories: Sequence[str]) -> tuple[int, ...]:
 def label_bands(
     frame: pl.DataFrame, limits_by_procedure: Mapping[str, Sequence[int]]
 ) -> pl.DataFrame:
-    """A figures frame with the bands of its timescale tables relabelled for readers (the
-    rows of other tables unchanged). ``limits_by_procedure`` maps ``stage1``/``stage2``
-    and a procedure, as ``"stage1:statutory"``, to its limits."""
+    """A figures frame with the bands of its timescale tables relabelled for readers (other
+    rows, and the order of all rows, unchanged). ``limits_by_procedure`` maps
+    ``"stage1:<procedure>"`` and ``"stage2:<procedure>"`` to the limits; a table and
+    procedure not in it take the limits its band names show (:func:`limits_in`)."""
     if frame.height == 0 or "category" not in frame.columns:
         return frame
-    labelled = [
-        _relabel(
-            part,
-            limits_by_procedure.get(
-                f"{TIMESCALE_TABLES.get(key[0], '')}:{key[1]}",
-                limits_in(part["category"].to_list()),
-            ),
-        )
-        if key[0] in TIMESCALE_TABLES
-        else part
-        for key, part in frame.group_by(["table", "procedure"], maintain_order=True)
-    ]
-    return pl.concat(labelled)
+    timed = frame.filter(pl.col("table").is_in(list(TIMESCALE_TABLES)))
+    names: dict[str, str] = {}
+    for (table, procedure), part in timed.group_by(["table", "procedure"]):
+        categories = part["category"].drop_nulls().unique().to_list()
+        key = f"{TIMESCALE_TABLES[table]}:{procedure}"
+        limits = limits_by_procedure.get(key) or limits_in(categories)
+        for category in categories:
+            names[_key(table, procedure, category)] = band_label(category, limits)
+    if not names:
+        return frame
+    joined = pl.concat_str(
+        [pl.col("table"), pl.col("procedure").fill_null(""), pl.col("category")], separator=SEP
+    )
+    shown = joined.replace_strict(names, default=pl.col("category"), return_dtype=pl.String)
+    return frame.with_columns(shown.alias("category"))
 
 
-def _relabel(frame: pl.DataFrame, limits: Sequence[int]) -> pl.DataFrame:
-    names = {c: band_label(c, limits) for c in frame["category"].drop_nulls().unique()}
-    return frame.with_columns(pl.col("category").replace(names))
+SEP = "\x1f"  # a separator no name contains
+
+
+def _key(table: str, procedure: str | None, category: str) -> str:
+    return SEP.join([table, procedure or "", category])
 
 
 def reference_limits(reference: Reference) -> dict[str, tuple[int, ...]]:

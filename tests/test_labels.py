@@ -106,3 +106,13 @@ def mini_reference_labels(reference) -> list[str]:
     from pipeline.labels import band_labels
 
     return band_labels(reference.bands("statutory"), reference.timescales["statutory"])
+
+
+def test_relabelling_keeps_the_order_of_rows():
+    figures = nar.read_figures(ROOT / "tests/fixtures/figures.csv")
+    shown = label_bands(figures, {})
+    assert shown.select("table", "year", "procedure", "n").equals(
+        figures.select("table", "year", "procedure", "n")
+    )
+    changed = shown.filter(pl.col("category") != figures["category"])
+    assert set(changed["table"].to_list()) == {"stage1_timescale", "stage2_timescale"}
