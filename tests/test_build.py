@@ -98,8 +98,11 @@ SAMPLE_KEY_MESSAGES = (
     "days, and 3 of the 5 corporate reviews (60%) within 25 working days.",
     "Of the 91 statutory complaints, 54 (59%) were upheld in full or in part, as were 75 of "
     "the 132 corporate complaints (57%).",
-    "The Ombudsman made 31 decisions about the council's children's services and found "
-    "fault in 5 of them (16%).",
+    "The Ombudsman investigated 14 complaints about the council's children's services in "
+    "detail and found fault in 5 of 14 (36%). Its 31 decisions: after an investigation, "
+    "No Fault (9) and Maladministration and Injustice (5); without one, Refusal to "
+    "Investigate (9), Investigation Commenced (3) and Premature Complaint (5), which decide "
+    "nothing about fault.",
     "Children and young people, or advocates speaking for them, made 20 of the 91 statutory "
     "complaints (22%).",
 )
