@@ -53,6 +53,10 @@ def test_build_writes_report_figures_and_audit_trail(built):
         assert (built / "notebooks" / f"{step}.ipynb").is_file(), step
     assert (built / "validation" / "summary.md").is_file()
     assert not leftovers(built)
+    qa = json.loads((built / "qa.json").read_text())  # the QA record (docs/aqa)
+    assert qa["build_key"] == manifest(built)["build_key"]
+    assert qa["validation"]["passed"] is True
+    assert qa["reconciliation"]["unexplained"] == 0
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
