@@ -77,16 +77,40 @@ CSS_VALIDATOR_GAPS = re.compile(
 )
 
 
+def project_state() -> tuple[list[str], str]:
+    """What is at the project root, and what git says has changed (``git status``)."""
+    names = sorted(p.name for p in ROOT.iterdir())
+    git = shutil.which("git")
+    status = (
+        subprocess.run(
+            [git, "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout
+        if git
+        else ""
+    )
+    return names, status
+
+
+BUILDS: dict[str, dict] = {}  # renderer -> the project before and after its build
+
+
 def build_sample(out: Path, *, quarto: bool) -> Path:
     """The sample built into ``out`` (every format, so that the page lists every download),
-    with Quarto when asked, else with pandoc + Typst; the HTML page."""
+    with Quarto when asked, else with pandoc + Typst; the HTML page. What the project and
+    the folder of ``out`` hold before and after is kept for the clean-run tests."""
     patch = pytest.MonkeyPatch()
     if not quarto:
         patch.setattr(render, "quarto_path", lambda: None)
+    before = project_state()
     try:
         assert main(["build", "--out", str(out), "--published", PUBLISHED]) == 0
     finally:
         patch.undo()
+    BUILDS["quarto" if quarto else "pandoc"] = {
+        "before": before,
+        "after": project_state(),
+        "beside": sorted(p.name for p in out.parent.iterdir()),
+    }
     return out / "annual-report.html"
 
 
@@ -317,3 +341,24 @@ def test_both_renderers_make_the_same_publication(pandoc_page, quarto_page):
 @needs_quarto
 def test_fresh_quarto_build_is_the_same_publication(pandoc_page, fresh_quarto_page):
     assert_same_publication(outline(pandoc_page), outline(fresh_quarto_page))
+
+
+# ---------------------------------------------------------------- a clean run
+
+
+def assert_clean_run(renderer: str) -> None:
+    """The build changed no tracked file, left nothing new at the project root, and left
+    only the output folder where it was built (no ``<out>.lock``, no staging folder)."""
+    build = BUILDS[renderer]
+    assert build["after"] == build["before"]
+    assert build["beside"] == ["2016-17"]
+
+
+def test_a_pandoc_build_leaves_the_project_as_it_was(pandoc_page):
+    assert_clean_run("pandoc")
+
+
+@pytest.mark.quarto
+@needs_quarto
+def test_a_quarto_build_leaves_the_project_as_it_was(fresh_quarto_page):
+    assert_clean_run("quarto")
