@@ -94,6 +94,7 @@ FETCH_WARNING = re.compile(r"Could not fetch resource '?([^'\n:]+(?::[^'\s]*)?)"
 QUARTO_WARNING = re.compile(  # at the start of a line, or after "[typst]: Compiling ...":
     r"(?:^|\.\.\.)\s*((?:WARN(?:ING)?\b|ERROR\b|\([WE]\)|(?:warning|error):).*)", re.IGNORECASE
 )
+TERMINAL_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # Quarto colours its warnings
 TYPST_PACKAGE = re.compile(r'\bimport\s+"(@[^"]+)"')
 DATA_ERRORS: tuple[str, ...] = ("InputError", "PersonalDataError")
 
@@ -218,16 +219,22 @@ def long_date(day: dt.date) -> str:
 
 
 def write_vega_head(out_dir: Path) -> Path:
-    """Write the Vega/Vega-Lite/vega-embed bundle and the chart loader for the HTML head."""
+    """Write the Vega/Vega-Lite/vega-embed bundle and the chart loader for the HTML head.
+
+    It starts with Quarto's mark for raw HTML whose tables it must leave alone: the bundle
+    holds ``<table>`` in its JavaScript strings (vega-tooltip), which Quarto would otherwise
+    try to read as a table ("Unable to parse table from raw html block").
+    """
     import vl_convert as vlc
 
-    from pipeline.charts import CHART_LOADER
+    from pipeline.charts import CHART_LOADER, QUARTO_KEEP_TABLE
 
     bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
     if "<!--" in bundle:
         raise RenderError("the Vega bundle holds '<!--', which would break its <script> element")
     path = out_dir / VEGA_HEAD
-    atomic_write_text(path, f"<script>\n{bundle}\n</script>\n<script>{CHART_LOADER}</script>\n")
+    scripts = f"<script>\n{bundle}\n</script>\n<script>{CHART_LOADER}</script>\n"
+    atomic_write_text(path, f"{QUARTO_KEEP_TABLE}\n{scripts}")
     return path
 
 
@@ -586,7 +593,7 @@ def quarto_warnings(stderr: str) -> list[str]:
     """The warnings and errors in what ``quarto render`` printed, each once, with how many
     times it came ("... (352 times)"); Quarto's progress messages are left out."""
     counts: dict[str, int] = {}
-    for line in stderr.splitlines():
+    for line in TERMINAL_COLOUR.sub("", stderr).splitlines():
         found = QUARTO_WARNING.search(line.strip())
         if found:
             counts[found.group(1)] = counts.get(found.group(1), 0) + 1

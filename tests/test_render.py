@@ -382,7 +382,8 @@ def test_quarto_warnings_are_logged_for_the_analyst(tmp_path, monkeypatch, caplo
     fake = tmp_path / "quarto"
     fake.write_text(
         "#!/bin/sh\n"
-        'echo "WARNING (refs.lua:52) a warning from Quarto" >&2\n'
+        r'printf "\033[33mWARNING (refs.lua:52) a warning from Quarto\n\033[39m" >&2'
+        "\n"
         'echo "Output created: annual-report.html" >&2\n'
         'dir=$(dirname "$2")\n'
         'test -f "$PWD/_quarto.yml" && test -f "$PWD/report/report.css" || exit 3\n'
@@ -664,3 +665,12 @@ def test_pdf_tables_of_sentences_give_the_sentences_the_room(tmp_path):
     assert status > len("Investigation") * 5.3 + 11 and team > len("Teams") * 5.3 + 11
     assert text > 2 * (team + status) and abs(team + status + text - 470) < 1
     assert short == "2"
+
+
+def test_quarto_leaves_the_tables_in_the_vega_head_alone(tmp_path):
+    """The Vega bundle writes ``<table>`` in its JavaScript (vega-tooltip); without Quarto's
+    mark Quarto tries to parse it as a table and warns "Unable to parse table from raw html
+    block" (seen with Quarto 1.10.18 on the sample)."""
+    head = render.write_vega_head(tmp_path).read_text(encoding="utf-8")
+    assert "<table" in head
+    assert head.startswith("<!--| quarto-html-table-processing: none -->\n<script>")
