@@ -344,7 +344,10 @@ def test_quarto_renders_wherever_the_output_goes(inside, tmp_path):
         "annual-report-tables.xlsx",
     }
     html = result.outputs["html"].read_text(encoding="utf-8")
-    assert "require.min.js" not in html and "jquery" not in html.lower()
+    # no require.js or jQuery from a CDN (a text/html output would add them); Bootstrap's
+    # own script, embedded, only looks for a jQuery that is not there
+    assert "require.min.js" not in html and "jquery.min.js" not in html.lower()
+    assert re.findall(r"<script\b[^>]*\bsrc=\"(?!data:)", html) == []
     assert "Other Formats" not in html and "-render." not in html  # format-links: false
     assert ".report-downloads" in html  # report/report.css embedded through _quarto.yml
     for target in relative_targets(result.outputs["html"]):
