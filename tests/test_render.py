@@ -333,8 +333,9 @@ needs_quarto = pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto
 @pytest.mark.quarto
 @pytest.mark.slow
 @needs_quarto
-def test_quarto_renders_wherever_the_output_goes(inside, tmp_path):
+def test_quarto_renders_wherever_the_output_goes(inside, tmp_path, request):
     out_dir = ROOT / "build" / "test-quarto" if inside else tmp_path / "out"
+    request.addfinalizer(lambda: shutil.rmtree(ROOT / "build" / "test-quarto", ignore_errors=True))
     result = fallback_render(out_dir, formats=("html", "pdf", "docx", "xlsx"))
     assert result.renderer.startswith("quarto ")
     assert {p.name for p in result.outputs.values()} == {
