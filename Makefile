@@ -32,10 +32,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) -c requirements.lock -e ".[test]"
 	touch $@
 
-# Browser tests need axe-core and playwright-core from npm; skipped when npm is absent.
+# Browser tests need axe-core and playwright-core from npm, the HTML validity tests vnu-jar
+# (run with the system's Java); skipped when npm is absent. --ignore-scripts: vnu-jar's
+# install script would download a Java runtime from outside the registry when none is found.
 tests/browser/node_modules/.installed: tests/browser/package-lock.json
 	@if command -v npm >/dev/null; then \
-		cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+		cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "npm not found: the browser tests will be skipped"; fi
 
 lock: $(VENV)/.installed-test

@@ -760,6 +760,9 @@ CHART_LOADER = r"""document.addEventListener("DOMContentLoaded", function () {
 PT_PER_PX = 0.75  # a CSS pixel is 1/96 inch: chart text of 14 px is 10.5 pt on paper
 TEXT_WIDTH_PT = 470  # A4 less the PDF's side margins (report/typst/typst-template.typ)
 SHORT_TABLE_ROWS = 20  # a data table up to this many rows is never split across pages
+# Quarto's mark, in a raw HTML block, for "leave the tables here as they are"
+# (quarto.org/docs/authoring/tables.html, "Disabling Quarto Table Processing")
+QUARTO_KEEP_TABLE = "<!--| quarto-html-table-processing: none -->"
 SVG_WIDTH = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"')
 
 
@@ -777,7 +780,14 @@ def image_spec(chart: ReportChart) -> dict:
 
 def html_table(table: pl.DataFrame, caption: str, table_id: str | None = None) -> str:
     """A small accessible HTML table (caption, column headers with scope) in a focusable
-    wrapper that scrolls sideways when the table is wider than the page."""
+    wrapper that scrolls sideways when the table is wider than the page.
+
+    It starts with Quarto's mark for raw HTML it must leave alone (``QUARTO_KEEP_TABLE``):
+    otherwise Quarto parses the table into its own, makes a numbered cross-reference float
+    of it with the same ``id`` on both (invalid HTML, and a warning for every identifier
+    not starting ``tbl-``) and adds it to the PDF and Word file, which have the chart's
+    table already. Both renderers then write the same table.
+    """
     head = "".join(f'<th scope="col">{safe.html_text(c)}</th>' for c in table.columns)
     body = "".join(
         "<tr>"
@@ -789,6 +799,7 @@ def html_table(table: pl.DataFrame, caption: str, table_id: str | None = None) -
     )
     identifier = f' id="{safe.html_text(table_id)}"' if table_id else ""
     return (
+        f"{QUARTO_KEEP_TABLE}\n"
         f'<div class="table-scroll" role="group" tabindex="0" '
         f'aria-label="{safe.html_text(caption)}">'
         f"<table{identifier}><caption>{safe.html_text(caption)}</caption>"

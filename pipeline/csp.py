@@ -10,7 +10,12 @@ page as markup, the browser would run none of it and fetch nothing. The policy a
   The report's content, where data is shown, can hold no script that runs: inline event
   handlers (``onerror=``) and ``javascript:`` addresses are blocked as well;
 - inline styles (pandoc, Quarto and Vega set them), and images and fonts held in the page
-  as ``data:`` addresses;
+  as ``data:`` addresses. A stylesheet held as a ``data:`` address (Quarto embeds its theme
+  and its own styles as ``<link rel="stylesheet" href="data:text/css,...">``) is written
+  into the page as a ``<style>`` element instead, when it is outside ``<main>``: the policy
+  then needs no ``data:`` source for styles (CSP has no hashes for stylesheets, and
+  ``data:`` would let any such link in the content load). Quarto's non-standard
+  ``append-hash`` attribute goes with the ``<link>``;
 - nothing else: no connection, frame, object, media, worker, form action or base address.
 
 It works on whatever HTML the renderer writes (pandoc or Quarto), as a ``<meta
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from urllib.parse import unquote_to_bytes
 
@@ -31,6 +37,10 @@ DATA_SRC = re.compile(r"""\bsrc\s*=\s*(["'])(data:[^"']*)\1""", re.IGNORECASE)
 MAIN_OPEN = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
 MAIN_CLOSE = re.compile(r"</main\s*>", re.IGNORECASE)
 HEAD_OPEN = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+LINK = re.compile(r"<link\b([^>]*?)/?>", re.IGNORECASE)
+ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+STYLE_CLOSE = re.compile(r"</style", re.IGNORECASE)
+KEPT_STYLE_ATTRIBUTES = re.compile(r"^(id|class|media|title|data-[\w.-]+)$", re.IGNORECASE)
 JAVASCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
 FIXED_DIRECTIVES: tuple[str, ...] = (
     "default-src 'none'",
@@ -119,6 +129,46 @@ def trusted_scripts(page: str) -> tuple[str, list[str]]:
     return "".join([*parts, page[done:]]), hashes
 
 
+def _attributes(text: str) -> dict[str, str]:
+    """The attributes of a start tag (names in lower case, values as written)."""
+    return {
+        m.group(1).lower(): next((g for g in m.group(2, 3, 4) if g is not None), "")
+        for m in ATTRIBUTE.finditer(text)
+    }
+
+
+def _style_element(attributes: dict[str, str]) -> str:
+    """A ``<style>`` element holding the ``data:`` stylesheet a ``<link>`` names."""
+    css = data_url_body(html.unescape(attributes["href"])).decode("utf-8")
+    kept = "".join(
+        f' {name}="{html.escape(html.unescape(value))}"'
+        for name, value in attributes.items()
+        if KEPT_STYLE_ATTRIBUTES.match(name)
+    )
+    css = STYLE_CLOSE.sub(lambda _: "<\\/style", css)  # "\\/" is "/" in CSS
+    return f"<style{kept}>\n{css}\n</style>"
+
+
+def inline_data_stylesheets(page: str) -> str:
+    """The page with each ``<link rel="stylesheet" href="data:...">`` outside ``<main>``
+    written as a ``<style>`` element (same place, same ``id``, ``class``, ``media``,
+    ``title`` and ``data-*`` attributes)."""
+    start, end = _main_span(page)
+    parts: list[str] = []
+    done = 0
+    for link in LINK.finditer(page):
+        attributes = _attributes(link.group(1))
+        if (
+            start <= link.start() < end
+            or "stylesheet" not in attributes.get("rel", "").lower().split()
+            or not attributes.get("href", "").lower().startswith("data:")
+        ):
+            continue
+        parts += [page[done : link.start()], _style_element(attributes)]
+        done = link.end()
+    return "".join([*parts, page[done:]])
+
+
 def policy(script_hashes: list[str]) -> str:
     """The policy text for the given script hashes."""
     scripts = " ".join(script_hashes) if script_hashes else "'none'"
@@ -129,7 +179,7 @@ def add_content_security_policy(page: str) -> str:
     """``page`` with the policy as the first element of ``<head>``."""
     if HEAD_OPEN.search(page) is None:
         raise PolicyError("the page has no <head>")
-    page, hashes = trusted_scripts(page)
+    page, hashes = trusted_scripts(inline_data_stylesheets(page))
     head = HEAD_OPEN.search(page)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}" />'
     return page[: head.end()] + "\n" + meta + page[head.end() :]

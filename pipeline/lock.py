@@ -7,6 +7,7 @@ at once with "another build of 2016-17 is running (process N, started T)", or wa
 first with ``--wait``. Builds of different years or ``--out`` folders have different locks
 and run side by side. While a build holds the lock, any ``<out>.building-*`` folder beside
 it can only be left over from a build that died, so removing leftovers is safe.
+The lock file itself is removed when the build ends (:func:`remove_lock_file`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +58,15 @@ def running_message(out: Path, year: str) -> str:
     return f"another build of {year} is running{holder_description(out)} into {out}"
 
 
+def remove_lock_file(out: Path) -> None:
+    """Remove the lock file while still holding its lock, so that no ``<out>.lock`` is left
+    in ``build/``. A build waiting on the removed file notices and locks the new one
+    (filelock 4 checks the file it locked is still there). On Windows the open file cannot
+    be removed; filelock removes it there on release."""
+    with suppress(OSError):
+        lock_path(out).unlink()
+
+
 @contextmanager
 def build_lock(out: Path, year: str, *, wait: bool = False) -> Iterator[None]:
     """Hold the lock of ``out`` for the duration of the block.
@@ -79,6 +89,7 @@ def build_lock(out: Path, year: str, *, wait: bool = False) -> Iterator[None]:
         yield
     finally:
         holder_path(out).unlink(missing_ok=True)
+        remove_lock_file(out)
         lock.release()
 
 

@@ -5,9 +5,11 @@ output folder; every output it makes is ``text/markdown``. Then one of two rende
 that executed notebook into ``annual-report.html``, ``.pdf`` and ``.docx``:
 
 - **Quarto**, whenever ``quarto`` is on PATH: the notebook is copied (with its charts) into
-  a staging folder inside the project, where Quarto sees ``_quarto.yml``, rendered there
-  with ``quarto render <nb> --to html,typst,docx`` (Quarto does not re-execute it), and the
-  results are moved into the output folder, wherever that is.
+  a staging Quarto project in the system's temporary folder (``_quarto.yml`` and the
+  ``report/`` files it names, copied from the project), rendered there with
+  ``quarto render <nb> --to html,typst,docx`` (Quarto does not re-execute it), and the
+  results are moved into the output folder, wherever that is. Quarto's warnings are logged;
+  its scratch folder never lands in the project.
 - **pandoc + Typst** otherwise: nbconvert's Markdown exporter (inputs excluded) gives
   Markdown with the raw HTML/Typst blocks; pandoc (pypandoc-binary) makes the HTML page
   (``report/template.html``), the Word file (``report/reference.docx``) and the Typst source
@@ -65,6 +67,7 @@ STYLESHEET = REPORT_DIR / "report.css"
 HTML_TEMPLATE = REPORT_DIR / "template.html"
 TYPST_TEMPLATE = REPORT_DIR / "typst" / "template.typst"
 REFERENCE_DOCX = REPORT_DIR / "reference.docx"
+QUARTO_CONFIG = PROJECT_ROOT / "_quarto.yml"
 FILTERS = REPORT_DIR / "filters"
 REPORT_STEM = "annual-report"
 VEGA_HEAD = "vega-head.html"
@@ -88,6 +91,10 @@ DOWNLOADS: tuple[tuple[str, str], ...] = (
 )
 QUARTO_FORMATS: dict[str, str] = {"html": "html", "pdf": "typst", "docx": "docx"}
 FETCH_WARNING = re.compile(r"Could not fetch resource '?([^'\n:]+(?::[^'\s]*)?)")
+QUARTO_WARNING = re.compile(  # at the start of a line, or after "[typst]: Compiling ...":
+    r"(?:^|\.\.\.)\s*((?:WARN(?:ING)?\b|ERROR\b|\([WE]\)|(?:warning|error):).*)", re.IGNORECASE
+)
+TERMINAL_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # Quarto colours its warnings
 TYPST_PACKAGE = re.compile(r'\bimport\s+"(@[^"]+)"')
 DATA_ERRORS: tuple[str, ...] = ("InputError", "PersonalDataError")
 
@@ -212,16 +219,22 @@ def long_date(day: dt.date) -> str:
 
 
 def write_vega_head(out_dir: Path) -> Path:
-    """Write the Vega/Vega-Lite/vega-embed bundle and the chart loader for the HTML head."""
+    """Write the Vega/Vega-Lite/vega-embed bundle and the chart loader for the HTML head.
+
+    It starts with Quarto's mark for raw HTML whose tables it must leave alone: the bundle
+    holds ``<table>`` in its JavaScript strings (vega-tooltip), which Quarto would otherwise
+    try to read as a table ("Unable to parse table from raw html block").
+    """
     import vl_convert as vlc
 
-    from pipeline.charts import CHART_LOADER
+    from pipeline.charts import CHART_LOADER, QUARTO_KEEP_TABLE
 
     bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
     if "<!--" in bundle:
         raise RenderError("the Vega bundle holds '<!--', which would break its <script> element")
     path = out_dir / VEGA_HEAD
-    atomic_write_text(path, f"<script>\n{bundle}\n</script>\n<script>{CHART_LOADER}</script>\n")
+    scripts = f"<script>\n{bundle}\n</script>\n<script>{CHART_LOADER}</script>\n"
+    atomic_write_text(path, f"{QUARTO_KEEP_TABLE}\n{scripts}")
     return path
 
 
@@ -549,26 +562,49 @@ def render_fallback(
 
 
 def staging_folder() -> Path:
-    """A new folder inside the project (not hidden: Quarto skips hidden folders)."""
-    base = PROJECT_ROOT / "build"
-    base.mkdir(exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix="quarto-staging-", dir=base))
+    """A new Quarto project in the system's temporary folder: ``_quarto.yml`` and the files
+    of ``report/`` it names (styles, filters, Typst partials, Word reference), so that the
+    root configuration applies as in the project while Quarto's own scratch folder
+    (``.quarto/``) and its additions to a ``.gitignore`` stay out of the project."""
+    staging = Path(tempfile.mkdtemp(prefix="complaints-report-quarto-"))
+    shutil.copyfile(QUARTO_CONFIG, staging / QUARTO_CONFIG.name)
+    shutil.copytree(
+        REPORT_DIR,
+        staging / REPORT_DIR.name,
+        ignore=shutil.ignore_patterns("*.ipynb", "*.py", "text", "__pycache__"),
+    )
+    return staging
 
 
 def stage_for_quarto(notebook: Path, out_dir: Path, staging: Path) -> Path:
-    """Copy the executed notebook, its charts and the Vega head into ``staging``."""
-    staged = staging / notebook.name
+    """Copy the executed notebook, its charts and the Vega head into a folder of ``staging``
+    (not hidden: Quarto skips hidden folders)."""
+    folder = staging / "render"
+    folder.mkdir()
+    staged = folder / notebook.name
     shutil.copyfile(notebook, staged)
-    shutil.copyfile(out_dir / VEGA_HEAD, staging / VEGA_HEAD)
+    shutil.copyfile(out_dir / VEGA_HEAD, folder / VEGA_HEAD)
     if (out_dir / "charts").is_dir():
-        shutil.copytree(out_dir / "charts", staging / "charts")
+        shutil.copytree(out_dir / "charts", folder / "charts")
     return staged
+
+
+def quarto_warnings(stderr: str) -> list[str]:
+    """The warnings and errors in what ``quarto render`` printed, each once, with how many
+    times it came ("... (352 times)"); Quarto's progress messages are left out."""
+    counts: dict[str, int] = {}
+    for line in TERMINAL_COLOUR.sub("", stderr).splitlines():
+        found = QUARTO_WARNING.search(line.strip())
+        if found:
+            counts[found.group(1)] = counts.get(found.group(1), 0) + 1
+    return [text if n == 1 else f"{text} ({n} times)" for text, n in counts.items()]
 
 
 def render_quarto(
     executable: str, notebook: Path, out_dir: Path, formats: tuple[str, ...]
 ) -> tuple[dict[str, Path], dict[str, float]]:
-    """``quarto render`` in a staging folder inside the project, outputs moved into place."""
+    """``quarto render`` in a staging project (:func:`staging_folder`), outputs moved into
+    place; every warning Quarto printed is logged."""
     wanted = [f for f in ("html", "pdf", "docx") if f in formats]
     if not wanted:
         return {}, {}
@@ -586,7 +622,7 @@ def render_quarto(
                 "--to",
                 ",".join(QUARTO_FORMATS[f] for f in wanted),
             ],
-            cwd=PROJECT_ROOT,
+            cwd=staging,
             capture_output=True,
             text=True,
         )
@@ -595,9 +631,11 @@ def render_quarto(
         resources = FETCH_WARNING.findall(done.stderr)
         if resources:
             raise RenderError(outside_resource_message(resources))
+        for warning in quarto_warnings(done.stderr):
+            log.warning("quarto: %s", warning)
         outputs: dict[str, Path] = {}
         for fmt in wanted:
-            produced = staging / OUTPUT_NAMES[fmt]
+            produced = staged.parent / OUTPUT_NAMES[fmt]
             if not produced.is_file():
                 raise RenderError(f"quarto render did not write {produced.name}")
             target = out_dir / OUTPUT_NAMES[fmt]

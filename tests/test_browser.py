@@ -118,6 +118,7 @@ def test_contents_stay_in_view_while_scrolling_at_1280_px(report):
     contents = report["1280"]["contents"]
     assert contents["scrollY"] > 10_000  # scrolled far down the page
     assert contents["links"] > 20 and contents["visibleAfterScroll"] >= 10
+    assert contents["visibleHalfWay"] >= 10
 
 
 def test_contents_are_collapsed_at_the_top_at_320_px(report):

@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import altair as alt
@@ -158,6 +159,23 @@ def test_chart_markdown_serves_html_and_typst(figures, reference, tmp_path):
     assert "caption: [#strong[The Ombudsman found fault in 5 of the 14 complaints it " in typst
     assert "#block(breakable: false)[#table(" in typst  # a short table is never split
     assert chart.description not in typst  # on paper the table is the text equivalent
+
+
+# Quarto 1.10's pattern (src/resources/filters/modules/patterns.lua,
+# html_disable_table_processing_comment) for raw HTML whose tables it leaves as they are,
+# written as a Python regular expression
+QUARTO_LEAVES_TABLES = re.compile(r"<!--\| +quarto-html-table-processing *: +none *-->")
+
+
+def test_quarto_leaves_the_chart_data_table_as_it_is(figures, reference, tmp_path):
+    """Quarto would otherwise parse the raw HTML table into a numbered float holding the
+    same id twice (22 duplicate ids on the sample's page, a warning "ref type 'data' does
+    not match category ref type 'tbl'" for each, and the table again in the PDF)."""
+    chart = charts.total_feedback(figures, YEAR)
+    html = charts.chart_markdown(chart, tmp_path).split("```{=typst}")[0]
+    mark = QUARTO_LEAVES_TABLES.search(html)
+    assert mark and mark.start() < html.index("<table")
+    assert html.count("<table") == 1
 
 
 def view_titles(spec: dict) -> list:

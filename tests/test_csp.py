@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -110,3 +111,66 @@ def test_chromium_runs_only_the_trusted_scripts(tmp_path):
     blocked = {(tmp_path / "x.png").as_uri(), "https://example.com/x.png"}
     assert set(result["blockedByPolicy"]) == blocked
     assert "Content Security Policy" in " ".join(result["consoleErrors"])
+
+
+def css_link(css: str, attributes: str = "") -> str:
+    """A stylesheet held as a ``data:`` address, as Quarto embeds its theme."""
+    return f'<link href="data:text/css,{quote(css)}" rel="stylesheet"{attributes}>'
+
+
+THEME = css_link(
+    "#theme-hides-this { display: none } /* </style> */",
+    ' append-hash="true" id="theme" data-mode="light"',
+)
+STYLED_PAGE = f"""<!DOCTYPE html>
+<html lang="en-GB"><head>
+<meta charset="utf-8" /><title>Styles</title>
+{THEME}
+</head><body><main>
+<h1>Styles</h1>
+{css_link("#injected-hides-this { display: none }")}
+<p id="theme-hides-this">THEME HIDES THIS</p>
+<p id="injected-hides-this">INJECTED HIDES THIS</p>
+</main></body></html>
+"""
+
+
+def test_data_stylesheets_in_the_head_become_style_elements():
+    """Quarto's theme (a data: stylesheet) is written into the page, where the policy's
+    'unsafe-inline' covers it; the policy still allows no data: (or any) stylesheet address,
+    and a data: stylesheet in the content stays a link, which the policy blocks."""
+    page = add_content_security_policy(STYLED_PAGE)
+    policy = page.split('content="', 1)[1].split('"', 1)[0]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["style-src"] == "'unsafe-inline'"
+    head, main = page.split("<main>")
+    assert (
+        '<style id="theme" data-mode="light">\n'
+        "#theme-hides-this { display: none } /* <\\/style> */\n</style>"
+    ) in head
+    assert "<link" not in head and "append-hash" not in page
+    assert css_link("#injected-hides-this { display: none }") in main
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.skipif(
+    not (BROWSER / "node_modules" / "playwright-core").is_dir(),
+    reason="npm packages missing: run `npm ci` in tests/browser",
+)
+def test_chromium_applies_the_theme_and_not_a_stylesheet_in_the_content(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(add_content_security_policy(STYLED_PAGE), encoding="utf-8")
+    done = subprocess.run(
+        ["node", "check_report.js", str(page)],
+        cwd=BROWSER,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert "THEME HIDES THIS" not in result["text"]
+    assert "INJECTED HIDES THIS" in result["text"]
+    assert "Content Security Policy" in " ".join(result["consoleErrors"])  # the injected one

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from pipeline.build import leftovers, remove_leftovers
-from pipeline.lock import BuildLocked, build_lock, holder_path
+from pipeline.lock import BuildLocked, build_lock, holder_path, lock_path
 
 HOLD_LOCK = """
 import sys, time
@@ -126,3 +126,44 @@ def test_two_builds_of_the_same_output_at_once(tmp_path):
     for name in ("annual-report.html", "figures.csv", "manifest.json", "validation/summary.md"):
         assert (out / name).is_file(), name
     assert leftovers(out) == [] and not holder_path(out).exists()
+
+
+def test_no_lock_file_is_left_when_the_build_ends_well_or_not(tmp_path):
+    out = tmp_path / "2016-17"
+    with build_lock(out, "2016-17"):
+        assert lock_path(out).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    with pytest.raises(RuntimeError), build_lock(out, "2016-17"):
+        raise RuntimeError("the build failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def wait_for(condition, seconds: float = 30) -> None:
+    """Poll until ``condition()`` holds (the test fails after ``seconds``)."""
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "gave up waiting"
+        time.sleep(0.02)
+
+
+def test_a_build_waiting_while_the_lock_file_is_removed_still_runs_alone(tmp_path):
+    """The first build removes the lock file as it ends; one that was already waiting on
+    that file and one that starts afterwards never hold the lock at the same time."""
+    out = tmp_path / "2016-17"
+    log = tmp_path / "log"
+    hold = (
+        "import sys, time\nfrom pathlib import Path\nfrom pipeline.lock import build_lock\n"
+        "log = Path(sys.argv[2])\n"
+        "with build_lock(Path(sys.argv[1]), '2016-17', wait=True):\n"
+        "    with log.open('a') as f: f.write('in\\n')\n"
+        "    time.sleep(float(sys.argv[3]))\n"
+        "    with log.open('a') as f: f.write('out\\n')\n"
+    )
+    first = subprocess.Popen([sys.executable, "-c", hold, str(out), str(log), "1.5"], cwd=ROOT)
+    wait_for(lambda: log.exists())
+    waiting = subprocess.Popen([sys.executable, "-c", hold, str(out), str(log), "1.5"], cwd=ROOT)
+    wait_for(lambda: "out" in log.read_text())  # the first has removed the file and ended
+    later = subprocess.Popen([sys.executable, "-c", hold, str(out), str(log), "1.5"], cwd=ROOT)
+    assert [p.wait(timeout=60) for p in (first, waiting, later)] == [0, 0, 0]
+    assert log.read_text().split() == ["in", "out"] * 3
+    assert not lock_path(out).exists()

@@ -38,7 +38,10 @@ def test_package_version_matches_pyproject():
 
 
 def test_licence_is_the_mit_licence_pyproject_names():
-    assert PYPROJECT["project"]["license"] == {"text": "MIT"}
+    # an SPDX expression and the licence file: setuptools (>= 77) warns about the old table
+    assert PYPROJECT["project"]["license"] == "MIT"
+    assert PYPROJECT["project"]["license-files"] == ["LICENSE"]
+    assert PYPROJECT["build-system"]["requires"] == ["setuptools>=77"]
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License\n")
     assert "Permission is hereby granted, free of charge" in text

@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -332,8 +333,9 @@ needs_quarto = pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto
 @pytest.mark.quarto
 @pytest.mark.slow
 @needs_quarto
-def test_quarto_renders_wherever_the_output_goes(inside, tmp_path):
+def test_quarto_renders_wherever_the_output_goes(inside, tmp_path, request):
     out_dir = ROOT / "build" / "test-quarto" if inside else tmp_path / "out"
+    request.addfinalizer(lambda: shutil.rmtree(ROOT / "build" / "test-quarto", ignore_errors=True))
     result = fallback_render(out_dir, formats=("html", "pdf", "docx", "xlsx"))
     assert result.renderer.startswith("quarto ")
     assert {p.name for p in result.outputs.values()} == {
@@ -343,12 +345,67 @@ def test_quarto_renders_wherever_the_output_goes(inside, tmp_path):
         "annual-report-tables.xlsx",
     }
     html = result.outputs["html"].read_text(encoding="utf-8")
-    assert "require.min.js" not in html and "jquery" not in html.lower()
+    # no require.js or jQuery from a CDN (a text/html output would add them); Bootstrap's
+    # own script, embedded, only looks for a jQuery that is not there
+    assert "require.min.js" not in html and "jquery.min.js" not in html.lower()
+    assert re.findall(r"<script\b[^>]*\bsrc=\"(?!data:)", html) == []
     assert "Other Formats" not in html and "-render." not in html  # format-links: false
     assert ".report-downloads" in html  # report/report.css embedded through _quarto.yml
     for target in relative_targets(result.outputs["html"]):
         assert (out_dir / unquote(target)).is_file(), target
-    assert not list((ROOT / "build").glob("quarto-staging-*"))
+    staging = Path(tempfile.gettempdir()).glob("complaints-report-quarto-*")
+    assert not list(staging)
+
+
+SHARED_QUARTO = ROOT.parent / "shared" / "quarto-1.10.18"
+
+
+@pytest.mark.skipif(
+    not (SHARED_QUARTO / "quarto-render.log").is_file(),
+    reason=f"Quarto's log of the sample is not at {SHARED_QUARTO}",
+)
+def test_quarto_warnings_are_picked_out_of_its_output_each_once():
+    """What Quarto 1.10.18 printed rendering the sample before this round: every warning
+    and error line, each once with its count; the progress and metadata lines left out."""
+    log = (SHARED_QUARTO / "quarto-render.log").read_text(encoding="utf-8")
+    warnings = render.quarto_warnings(log)
+    refs = (
+        "WARNING (<quarto>/src/resources/filters/./common/refs.lua:52) "
+        "ref type 'data' does not match category ref type 'tbl' (352 times)"
+    )
+    assert refs in warnings
+    assert any(w.startswith("WARNING") and "Unable to parse table" in w for w in warnings)
+    assert any(w.startswith("(E) Running juice failed") and "(22 times)" in w for w in warnings)
+    assert "warning: unknown font family: arial" in warnings
+    assert not any("Output created" in w or w.startswith("pandoc") for w in warnings)
+
+
+def test_quarto_warnings_are_logged_for_the_analyst(tmp_path, monkeypatch, caplog):
+    """A stand-in for ``quarto`` that prints a warning and writes the page: the build logs
+    the warning (it is not swallowed) and renders in a staging project outside the project."""
+    fake = tmp_path / "quarto"
+    fake.write_text(
+        "#!/bin/sh\n"
+        r'printf "\033[33mWARNING (refs.lua:52) a warning from Quarto\n\033[39m" >&2'
+        "\n"
+        'echo "Output created: annual-report.html" >&2\n'
+        'dir=$(dirname "$2")\n'
+        'test -f "$PWD/_quarto.yml" && test -f "$PWD/report/report.css" || exit 3\n'
+        "printf '<html><head></head><body><main></main></body></html>' "
+        '> "$dir/annual-report.html"\n'
+    )
+    fake.chmod(0o755)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    notebook = out_dir / "annual-report.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), str(notebook))
+    (out_dir / render.VEGA_HEAD).write_text("")
+    with caplog.at_level("WARNING", logger="pipeline.render"):
+        outputs, _ = render.render_quarto(str(fake), notebook, out_dir, ("html",))
+    assert outputs["html"].read_text().count("Content-Security-Policy") == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        "quarto: WARNING (refs.lua:52) a warning from Quarto"
+    ]
 
 
 class LinkCollector(HTMLParser):
@@ -612,3 +669,12 @@ def test_pdf_tables_of_sentences_give_the_sentences_the_room(tmp_path):
     assert status > len("Investigation") * 5.3 + 11 and team > len("Teams") * 5.3 + 11
     assert text > 2 * (team + status) and abs(team + status + text - 470) < 1
     assert short == "2"
+
+
+def test_quarto_leaves_the_tables_in_the_vega_head_alone(tmp_path):
+    """The Vega bundle writes ``<table>`` in its JavaScript (vega-tooltip); without Quarto's
+    mark Quarto tries to parse it as a table and warns "Unable to parse table from raw html
+    block" (seen with Quarto 1.10.18 on the sample)."""
+    head = render.write_vega_head(tmp_path).read_text(encoding="utf-8")
+    assert "<table" in head
+    assert head.startswith("<!--| quarto-html-table-processing: none -->\n<script>")

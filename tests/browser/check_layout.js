@@ -26,7 +26,8 @@ function chartNumbers() {
   };
   return [...document.querySelectorAll("figure.chart")].map((figure) => {
     const drawing = figure.querySelector(".vega-chart");
-    const table = document.getElementById(drawing.getAttribute("aria-details") || "");
+    const named = document.getElementById(drawing.getAttribute("aria-details") || "");
+    const table = named && !named.matches("table") ? named.querySelector("table") : named;
     const details = table ? table.closest("details") : null;
     const columns = table ? [...table.tHead.rows[0].cells].map((c) => c.textContent.trim()) : [];
     const numbers = table ? [...table.tBodies[0].rows].flatMap((row) => [...row.cells].slice(1)
@@ -103,16 +104,22 @@ async function checkWidth(browser, url, width, screenshot) {
   const images = await accessibleImages(page);
   if (screenshot) await page.screenshot({ path: `${screenshot}-${width}.png` });
   const axe = await axeViolations(page);
-  // scroll to the end: is a link of the contents still inside the window?
+  // scroll half way, then to the end: is a link of the contents still inside the window?
   const contents = await page.evaluate(async () => {
-    window.scrollTo(0, document.documentElement.scrollHeight);
-    await new Promise((r) => setTimeout(r, 100));
     const links = [...document.querySelectorAll("#TOC a, nav[role=doc-toc] a, .report-toc a")];
-    const visible = links.filter((a) => {
-      const r = a.getBoundingClientRect();
-      return a.checkVisibility() && r.width > 0 && r.bottom > 0 && r.top < window.innerHeight;
-    });
-    return { links: links.length, visibleAfterScroll: visible.length, scrollY: window.scrollY };
+    const visibleAt = async (y) => {
+      window.scrollTo(0, y);
+      await new Promise((r) => setTimeout(r, 100));
+      return links.filter((a) => {
+        const r = a.getBoundingClientRect();
+        return a.checkVisibility() && r.width > 0 && r.bottom > 0 && r.top < window.innerHeight;
+      }).length;
+    };
+    const end = document.documentElement.scrollHeight;
+    const visibleHalfWay = await visibleAt(Math.round(end / 2));
+    const halfWayY = window.scrollY;
+    const visibleAfterScroll = await visibleAt(end);
+    return { links: links.length, visibleHalfWay, halfWayY, visibleAfterScroll, scrollY: window.scrollY };
   });
   await page.close();
   return { width, charts, consoleErrors, outsideRequests, axe, overflow, contents, numbers, images };
