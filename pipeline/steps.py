@@ -608,7 +608,12 @@ STEPS: tuple[Step, ...] = (
         after=(),
         code=figures_code,
         inputs=figures_inputs,
-        outputs=lambda part: ("figures.csv", "figures.parquet", "notebooks/figures.ipynb"),
+        outputs=lambda part: (
+            "figures.csv",
+            "figures.parquet",
+            "figures-published.csv",
+            "notebooks/figures.ipynb",
+        ),
         run=run_figures,
     ),
     Step(
