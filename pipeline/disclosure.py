@@ -211,8 +211,12 @@ def _lgo_team_groups(grid: Grid, rows: list[dict]) -> None:
     grid.total_of(team_totals, key("feedback_total", category="Ombudsman"), unit)
 
 
-def build_grid(figures: pl.DataFrame, year: str) -> Grid:
-    """The year's breakdown cells and their groups, in report order."""
+def build_grid(figures: pl.DataFrame, year: str, child_types: Sequence[str] = ()) -> Grid:
+    """The year's breakdown cells and their groups, in report order.
+
+    ``child_types``: the complainant types whose complaints ``stage1_by_child`` (a
+    whole-council figure) adds up, so that they are a group too.
+    """
     figures = figures.filter(pl.col("year") == year)
     grid = Grid()
     for row in figures.filter(pl.col("table").is_in(BREAKDOWN_TABLES)).iter_rows(named=True):
@@ -231,6 +235,13 @@ def build_grid(figures: pl.DataFrame, year: str) -> Grid:
         for table in CATEGORY_TABLES:
             parts = [r for r in _rows(figures, table) if r["procedure"] == procedure]
             _parts_of(grid, parts, key("feedback_total", category=stage1), (table, procedure))
+        children = [
+            r
+            for r in _rows(figures, "stage1_by_complainant")
+            if r["procedure"] == procedure and r["category"] in child_types
+        ]
+        unit = ("stage1_by_complainant", procedure)
+        _parts_of(grid, children, key("stage1_by_child", procedure), unit)
     panels = key("feedback_total", category="Statutory Stage 3")
     _parts_of(grid, _rows(figures, "stage3_by_service"), panels, ("stage3_by_service", None))
     compliments = key("feedback_total", category="Compliments")
@@ -350,7 +361,8 @@ def published_view(figures: pl.DataFrame, reference: Reference, year: str) -> Pu
     Without ``disclosure`` nothing is held back (the view shows every figure). Rows of
     earlier years are published as they are (they were published before).
     """
-    return view_with(figures, year, reference.disclosure)
+    children = reference.child_complainant_types
+    return view_with(figures, year, reference.disclosure, children)
 
 
 def unsuppressed_view(figures: pl.DataFrame, year: str) -> PublishedView:
@@ -358,9 +370,14 @@ def unsuppressed_view(figures: pl.DataFrame, year: str) -> PublishedView:
     return view_with(figures, year, None)
 
 
-def view_with(figures: pl.DataFrame, year: str, disclosure: Disclosure | None) -> PublishedView:
+def view_with(
+    figures: pl.DataFrame,
+    year: str,
+    disclosure: Disclosure | None,
+    child_types: Sequence[str] = (),
+) -> PublishedView:
     """The published view under one disclosure setting (None: nothing held back)."""
-    grid = build_grid(figures, year)
+    grid = build_grid(figures, year, child_types)
     held, withheld = hold_back(grid, disclosure.threshold) if disclosure else ({}, set())
     this_year = figures.filter(pl.col("year") == year).select("table", *DIMENSIONS)
     figures_keys = {_cell(r) for r in this_year.to_dicts()}
