@@ -53,6 +53,8 @@ CATEGORY_TABLES: tuple[str, ...] = (
     "stage1_by_ethnicity",
     "stage1_by_disability",
 )
+# Breakdowns with a share beside each count (held back with it).
+TABLES_WITH_SHARES: tuple[str, ...] = ("stage1_nature", "compliments_by_service", *CATEGORY_TABLES)
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 PUBLISHED_FILE = "figures-published.csv"
 PRIMARY, SECONDARY, WITHHELD = "primary", "secondary", "withheld"

@@ -27,13 +27,16 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
+from pipeline.disclosure import TABLES_WITH_SHARES, PublishedView
 from pipeline.figures import TABLES
 from pipeline.files import atomic_write
 from pipeline.narrative import read_figures
 from pipeline.safe import spreadsheet_text
+from pipeline.symbols import CONFIDENTIAL
 from pipeline.years import display_year
 
 NOT_AVAILABLE = "[x]"
+HELD = "_held"  # the column marking held-back rows until the pandas table is made
 WORD_JOINER = "\u2060"  # invisible, and no break: the text looks and wraps as written
 GPTABLES_MARKUP = re.compile(r"\](?=\()|\$(?=\$)")  # "[text](url)" links, "$$note$$" refs
 DIMENSION_TITLES: dict[str, str] = {
@@ -59,6 +62,12 @@ NOTES: tuple[tuple[str, str], ...] = (
         "shorthand",
         "[x] means the value is not available: it was not published for that year, or there "
         "is nothing to compare with (no previous year, or no cases to take a share of).",
+    ),
+    (
+        "confidential",
+        "[c] means the number is held back to protect the children concerned: it is small, "
+        "or it would let a small number be worked out from the totals beside it. Figures for "
+        "the whole council are always published.",
     ),
     (
         "quarters",
@@ -144,6 +153,20 @@ SHEETS: dict[str, SheetSpec] = {
         percentage="Share of complaints",
         notes=("percentages", "history"),
     ),
+    **{
+        table: SheetSpec(
+            f"Stage 1 complaints, by the {what} of the child they were about",
+            what.capitalize(),
+            "Share of complaints",
+            ("percentages",),
+        )
+        for table, what in (
+            ("stage1_by_age", "age"),
+            ("stage1_by_gender", "gender"),
+            ("stage1_by_ethnicity", "ethnicity"),
+            ("stage1_by_disability", "disability"),
+        )
+    },
     "stage2_by_year": SheetSpec("Stage 2 complaints, by year", notes=("history",)),
     "stage2_by_service": SheetSpec("Stage 2 complaints, by service area"),
     "stage2_by_team": SheetSpec("Stage 2 complaints, by team"),
@@ -198,7 +221,11 @@ SHEETS: dict[str, SheetSpec] = {
 
 
 def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFrame:
-    """One figures table as a readable frame: used dimensions, then Number and percentage."""
+    """One figures table as a readable frame: used dimensions, then Number and percentage.
+
+    From the published view (a ``suppressed`` column, contract 6.2) the frame keeps
+    ``HELD`` beside them: the rows whose number and percentage are held back.
+    """
     rows = figures.filter(pl.col("table") == table)
     dimensions = [c for c in DIMENSION_TITLES if rows[c].null_count() < rows.height]
     titles = {**DIMENSION_TITLES, "category": spec.category}
@@ -213,9 +240,19 @@ def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFr
         for c in dimensions
     ]
     columns.append(pl.col("n").alias("Number"))
-    if rows["pct"].null_count() < rows.height:
+    published_pct = rows.filter(~_held(rows))["pct"]
+    if published_pct.null_count() < published_pct.len() or table in TABLES_WITH_SHARES:
         columns.append(pl.col("pct").round(1).alias(spec.percentage))
+    if _held(rows).any():
+        columns.append(pl.col("suppressed").alias(HELD))
     return rows.select(columns)
+
+
+def _held(rows: pl.DataFrame) -> pl.Series:
+    """Which rows are held back (none for figures without the published view's marks)."""
+    if "suppressed" not in rows.columns:
+        return pl.Series([False] * rows.height, dtype=pl.Boolean)
+    return rows["suppressed"].fill_null(False)
 
 
 def gptables_literal(value: object) -> object:
@@ -231,41 +268,57 @@ def cell_value(value: object) -> object:
     return gptables_literal(spreadsheet_text(value))
 
 
-def pandas_table(frame: pl.DataFrame) -> pd.DataFrame:
-    """A pandas frame for gptables: text guarded, missing numbers as ``[x]``."""
-    data = frame.to_pandas().astype(object)
+def pandas_table(frame: pl.DataFrame, symbol: str = CONFIDENTIAL) -> pd.DataFrame:
+    """A pandas frame for gptables: text guarded, missing numbers as ``[x]``, held-back
+    numbers and percentages (the ``HELD`` rows) as the disclosure symbol."""
+    held = frame[HELD].to_list() if HELD in frame.columns else [False] * frame.height
+    data = frame.drop(HELD, strict=False).to_pandas().astype(object)
     data = data.where(pd.notna(data), NOT_AVAILABLE)
+    numbers = list(data.columns[list(data.columns).index("Number") :])  # and the percentage
+    data.loc[held, numbers] = symbol
     return data.map(cell_value)
 
 
 def has_missing(frame: pl.DataFrame) -> bool:
-    """True when a value in the table will be shown as ``[x]``."""
-    return any(frame[c].null_count() for c in frame.columns)
+    """True when a value in the table will be shown as ``[x]`` (not a held-back one)."""
+    published = frame.filter(~pl.col(HELD)) if HELD in frame.columns else frame
+    return any(published[c].null_count() for c in published.columns)
 
 
-def gp_table(frame: pl.DataFrame, table: str, spec: SheetSpec, number: int, year: str):
-    """The gptables table of one sheet."""
+def gp_table(
+    frame: pl.DataFrame,
+    table: str,
+    spec: SheetSpec,
+    number: int,
+    year: str,
+    symbol: str = CONFIDENTIAL,
+):
+    """The gptables table of one sheet (held-back cells as ``symbol``, with its note)."""
     import gptables as gpt
 
     notes = list(spec.notes)
     if has_missing(frame) and "shorthand" not in notes:
         notes.append("shorthand")
+    if HELD in frame.columns:
+        notes.append("confidential")
     title = f"Table {number}: {spec.title}" + "".join(f" $${note}$$" for note in notes)
     years = sorted(frame["Year"].unique().to_list()) if "Year" in frame.columns else []
     period = f"{years[0]} to {years[-1]}" if len(years) > 1 else display_year(year)
     units = {spec.percentage: "%"} if spec.percentage in frame.columns else None
     return gpt.GPTable(
-        table=pandas_table(frame),
+        table=pandas_table(frame, symbol),
         table_name=f"table_{number}",
         title=title,
-        scope=f"Reporting years: {period}. In figures.csv: table {table}.",
+        scope=f"Reporting years: {period}. In figures-published.csv: table {table}.",
         source="Source: the council's complaints case-management system",
         units=units,
         index_columns={2: 0},
     )
 
 
-def sheets(figures: pl.DataFrame, year: str, tables: Sequence[str] = TABLES) -> dict:
+def sheets(
+    figures: pl.DataFrame, year: str, tables: Sequence[str] = TABLES, symbol: str = CONFIDENTIAL
+) -> dict:
     """Sheet name -> gptables table, for every table present, in the report's order."""
     present = set(figures["table"].unique().to_list())
     ordered = [t for t in tables if t in present] + sorted(present - set(tables))
@@ -273,7 +326,7 @@ def sheets(figures: pl.DataFrame, year: str, tables: Sequence[str] = TABLES) -> 
     for number, table in enumerate(ordered, start=1):
         spec = SHEETS.get(table, SheetSpec(table.replace("_", " ").capitalize()))
         frame = sheet_frame(figures, table, spec)
-        result[f"Table_{number}"] = gp_table(frame, table, spec, number, year)
+        result[f"Table_{number}"] = gp_table(frame, table, spec, number, year, symbol)
     return result
 
 
@@ -293,8 +346,8 @@ def cover(year: str, authority: str):
         ],
         about=[
             "The figures are computed from the council's case-management extracts by a "
-            "reproducible pipeline; figures.csv beside this file holds the same numbers in "
-            "one tidy table.",
+            "reproducible pipeline; figures-published.csv beside this file holds the same "
+            "numbers in one tidy table.",
             "Numbers are counts of cases (or of points, for Stage 2 findings). Percentages "
             "are numbers with their unit (%) in the column header.",
         ],
@@ -302,23 +355,30 @@ def cover(year: str, authority: str):
     )
 
 
-def notes_table() -> pd.DataFrame:
-    """Note reference and text, for the notes sheet."""
-    return pd.DataFrame(
-        {"Note reference": [r for r, _ in NOTES], "Note text": [t for _, t in NOTES]}
-    )
+def notes_table(symbol: str = CONFIDENTIAL) -> pd.DataFrame:
+    """Note reference and text, for the notes sheet (the disclosure symbol as chosen)."""
+    texts = [t.replace(CONFIDENTIAL, symbol) if r == "confidential" else t for r, t in NOTES]
+    return pd.DataFrame({"Note reference": [r for r, _ in NOTES], "Note text": texts})
 
 
 def write_spreadsheet(
-    figures: str | Path | pl.DataFrame,
+    figures: str | Path | pl.DataFrame | PublishedView,
     target: str | Path,
     year: str,
     authority: str,
 ) -> Path:
-    """Write ``annual-report-tables.xlsx`` (atomically) and return its path."""
+    """Write ``annual-report-tables.xlsx`` (atomically) and return its path.
+
+    Readers get the published view (contract 6.2): pass a :class:`PublishedView`; plain
+    figures (a frame or a file) are shown whole.
+    """
     import gptables as gpt
 
-    frame = figures if isinstance(figures, pl.DataFrame) else read_figures(figures)
+    symbol = figures.symbol if isinstance(figures, PublishedView) else CONFIDENTIAL
+    if isinstance(figures, PublishedView):
+        frame = figures.figures
+    else:
+        frame = figures if isinstance(figures, pl.DataFrame) else read_figures(figures)
     target = Path(target)
 
     def write(temp: Path) -> None:
@@ -326,10 +386,10 @@ def write_spreadsheet(
             warnings.simplefilter("ignore")  # gptables warns about unreferenced notes
             gpt.write_workbook(
                 filename=str(temp),
-                sheets=sheets(frame, year),
+                sheets=sheets(frame, year, symbol=symbol),
                 cover=cover(year, authority),
                 contentsheet_label="Contents",
-                notes_table=notes_table(),
+                notes_table=notes_table(symbol),
                 auto_width=True,
                 workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
             )

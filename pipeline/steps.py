@@ -584,13 +584,15 @@ def spreadsheet_inputs(context: StepContext, part: str) -> dict:
 
 def run_spreadsheet(context: StepContext, parts: tuple[str, ...]) -> None:
     """Write every table of the report as an accessible spreadsheet."""
+    from pipeline.disclosure import read_published_view
     from pipeline.reference import load_reference
     from pipeline.spreadsheet import write_spreadsheet
 
     options, folder = context.options, context.folder
-    authority = load_reference(options.reference).authority
+    reference = load_reference(options.reference)
     (target,) = render_outputs("xlsx")
-    write_spreadsheet(folder / "figures.csv", folder / target, options.year, authority)
+    view = read_published_view(folder / "figures.csv", reference, options.year)
+    write_spreadsheet(view, folder / target, options.year, reference.authority)
 
 
 STEPS: tuple[Step, ...] = (
