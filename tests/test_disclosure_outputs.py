@@ -111,6 +111,8 @@ def test_the_page_shows_the_symbol_and_holds_no_held_back_value(built):
         for category in categories:
             assert f"{category} | {C} | {C} |" in text, (table, category)
     assert WITHHELD in text
+    gender = "The breakdown of corporate Stage 1 complaints by the child's gender is withheld"
+    assert text.count(gender) == 1  # one sentence, no chart
     assert "Every figure of the report as CSV (figures-published.csv)" in text
     assert 'href="figures.csv"' not in html
     # the chart data: no held-back category is drawn or listed
