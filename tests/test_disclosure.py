@@ -335,3 +335,22 @@ def test_property_no_small_count_published_and_no_lone_held_back_entry(cases, th
     # and every held-back cell is empty, with its share
     held = marked.filter(pl.col("suppressed"))
     assert held["n"].null_count() == held.height
+
+
+def test_the_ombudsman_decision_list_leaves_teams_out_under_disclosure_control():
+    """One row per decision with its team would count each team's decisions (lgo_by_team,
+    a breakdown): under disclosure control the list shows status, finding and summary."""
+    lgo = pl.DataFrame(
+        {
+            "service_area": ["North Services", "South Services"],
+            "team": ["Alpha Team", "Gamma Team"],
+            "status": ["Investigation", "Enquiry"],
+            "finding": ["No Fault", "Premature Complaint"],
+            "summary": [None, None],
+        }
+    )
+    with_team = nar.lgo_decisions_table(lgo)
+    without = nar.lgo_decisions_table(lgo, with_team=False)
+    assert "Alpha Team" in with_team and "| Team |" in with_team
+    assert "Alpha Team" not in without and "Gamma Team" not in without
+    assert without.splitlines()[0] == "| Status | Finding | Summary of the decision |"

@@ -201,3 +201,65 @@ def test_disclosure_defaults(tmp_path):
     (tmp_path / "authority.yml").write_text(yaml.safe_dump(data))
     disclosure = load_reference(tmp_path / "authority.yml").disclosure
     assert (disclosure.threshold, disclosure.symbol) == (5, "[c]")
+
+
+def test_validation_names_file_column_row_and_value(tmp_path, reference):
+    """Great Expectations checks (contract 6.1): an age outside 0 to 25 and a value that is
+    neither a name nor an alias of its list; an empty cell passes (Not Recorded)."""
+    from pipeline.validate import validate_extracts
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    bad = {
+        "S3": ("child_gender", "Unknown"),
+        "S4": ("child_age", "30"),
+        "S5": ("child_ethnicity", "Martian"),
+    }
+    for path in (FIXTURE / "raw").glob("*.csv"):
+        frame = pl.read_csv(path, infer_schema=False)
+        if path.stem == "complaints":
+            for ref, (column, value) in bad.items():
+                frame = frame.with_columns(
+                    pl.when(pl.col("case_ref") == ref)
+                    .then(pl.lit(value))
+                    .otherwise(column)
+                    .alias(column)
+                )
+        frame.write_csv(raw / path.name)
+    report = validate_extracts(raw, FIXTURE / "authority.yml", YEAR, tmp_path / "out")
+    found = {(Path(f.file).name, f.column, tuple(f.rows), tuple(f.values)) for f in report.failures}
+    assert found == {
+        ("complaints.csv", "child_age", (4,), ("30",)),
+        ("complaints.csv", "child_gender", (3,), ("Unknown",)),
+        ("complaints.csv", "child_ethnicity", (5,), ("Martian",)),
+    }
+
+
+def test_template_offers_the_listed_values(reference):
+    from pipeline.template import dropdowns, template_columns
+
+    lists = dropdowns("complaints", reference)
+    assert lists["child_gender"] == ["Female", "Male", "Another Gender"]
+    assert lists["child_disability"] == ["Disabled", "Not Disabled"]
+    assert lists["child_age"] == [str(age) for age in range(26)]
+    assert template_columns("complaints", reference)[-4:] == [
+        "child_age",
+        "child_gender",
+        "child_ethnicity",
+        "child_disability",
+    ]
+
+
+def test_init_proposes_the_lists_from_the_extracts():
+    from pipeline.draft import draft_reference
+
+    data = yaml.safe_load(draft_reference(FIXTURE / "raw"))
+    assert data["equalities"]["age_bands"] == [5, 10, 16, 18]
+    # most frequent first, spellings that differ only in case grouped
+    assert data["equalities"]["gender"] == [
+        {"name": "Female"},
+        {"name": "Male"},
+        {"name": "Other Gender"},
+    ]
+    assert [e["name"] for e in data["equalities"]["disability"]] == ["not disabled", "Disabled"]
+    assert data["disclosure"] == {"threshold": 5}
