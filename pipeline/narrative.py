@@ -593,10 +593,14 @@ def key_messages(figures: pl.DataFrame, reference: Reference, year: str) -> list
 
 
 def key_messages_of(figures: str | Path, reference: str | Path, year: str) -> list[str]:
-    """:func:`key_messages` from a figures file and a reference file (for the PDF cover)."""
+    """:func:`key_messages` from a figures file and a reference file (for the PDF cover),
+    through the published view like every other output."""
+    from pipeline.disclosure import published_view
     from pipeline.reference import load_reference
 
-    return key_messages(read_figures(figures), load_reference(reference), year)
+    ref = load_reference(reference)
+    view = published_view(read_figures(figures), ref, year)
+    return key_messages(view.figures, ref, year)
 
 
 def bullet_list(items: Sequence[str]) -> str:
