@@ -8,10 +8,13 @@ it (the council's own header when the reference file maps it, see pipeline/valid
 Council-dependent value sets and the reporting year's dates are suite parameters
 (`{"$PARAMETER": name}`) filled from the reference data at run time: `service_areas`,
 `teams`, `natures`, `remedies`, `duty_categories`, `outcomes`, `escalation_findings`,
-`lgo_statuses`, `lgo_findings`, `complainant_types`, `year_start`, `year_end`.
+`lgo_statuses`, `lgo_findings`, `complainant_types`, `equalities_gender`,
+`equalities_ethnicity`, `equalities_disability`, `year_start`, `year_end`.
 Optional columns (contract 1.1: `complaints.complainant_type`, `escalations.completed_date`)
 are checked only where they hold values: an absent column is read as empty, and
-`complainant_type` is not read at all when the reference lists no `complainant_types`.
+`complainant_type` is not read at all when the reference lists no `complainant_types`
+(nor are `child_age`, `child_gender`, `child_ethnicity`, `child_disability` without their
+list under `equalities`, contract 1.3).
 The meanings of the codes reach the suites as columns added for validation
 (`complaints.outcome_kind`, `lgo.fault_finding`), so the suites hold the contract's kinds
 and never a council's names.
@@ -30,7 +33,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
-from pipeline.reference import PROCEDURES  # noqa: E402
+from pipeline.reference import AGE_RANGE, EQUALITIES_COLUMNS, PROCEDURES  # noqa: E402
 
 SUITES_DIR = Path(__file__).resolve().parent
 # Fixed ids keep the JSON stable when it is regenerated (diffs show real changes only).
@@ -120,6 +123,7 @@ def complaints() -> list:
             param("complainant_types"),
             "a complainant type of the reference data",
         ),
+        *who_it_was_about(f),
         not_before(f, "response_date", "received_date"),
         gx.expectations.ExpectColumnValuesToNotBeNull(
             column="response_date",
@@ -138,6 +142,26 @@ def complaints() -> list:
                 "response_date",
                 f"{col('response_date')} is set but the {col('outcome')} has no response",
             ),
+        ),
+    ]
+
+
+def who_it_was_about(f: str) -> list:
+    """The equalities columns (contract 1.3, 6.1): an age from 0 to 25, names or aliases of
+    the reference's lists. Empty cells (Not Recorded) pass; without a list in the
+    reference the column is not read at all."""
+    low, high = AGE_RANGE
+    return [
+        gx.expectations.ExpectColumnValuesToBeBetween(
+            column="child_age",
+            min_value=low,
+            max_value=high,
+            meta=meta(f, "child_age", f"{col('child_age')} is not an age from {low} to {high}"),
+        ),
+        *(
+            in_set(f, column, param(f"equalities_{key}"), f"listed under equalities.{key}")
+            for key, column in EQUALITIES_COLUMNS.items()
+            if key != "age_bands"
         ),
     ]
 

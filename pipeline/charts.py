@@ -33,9 +33,20 @@ import polars as pl
 import vl_convert as vlc
 
 from pipeline import safe
+from pipeline.disclosure import PublishedView
 from pipeline.labels import band_labels, label_bands, limits_in
 from pipeline.memo import write_converted
-from pipeline.narrative import and_list, change_phrase, percent, percent_column, rows
+from pipeline.narrative import (
+    EQUALITIES_SECTIONS,
+    WITHHELD_SUBJECTS,
+    and_list,
+    change_phrase,
+    held_back_note,
+    percent,
+    percent_column,
+    rows,
+    withheld_sentence,
+)
 from pipeline.reference import NOT_RECORDED
 from pipeline.symbols import NOT_AVAILABLE as NOT_AVAILABLE_SYMBOL
 from pipeline.years import display_year, previous_year
@@ -905,6 +916,8 @@ __all__ = [
     "contrast_ratio",
     "duty_by_category",
     "duty_by_year",
+    "emit_breakdown_chart",
+    "equalities_chart",
     "lgo_findings",
     "stage1_by_complainant",
     "stage1_by_quarter",
@@ -917,6 +930,51 @@ __all__ = [
     "stage2_timescales",
     "total_feedback",
 ]
+
+
+def equalities_chart(
+    figures: pl.DataFrame, year: str, procedure: str, table: str, order: Sequence[str]
+) -> ReportChart | None:
+    """Stage 1 cases by one characteristic of the child (contract 1.3), in the reference's
+    order; held-back counts (empty in the published view) are left out."""
+    _, what = EQUALITIES_SECTIONS[table]
+    return _category_chart(
+        figures,
+        chart_id=f"{table.replace('_', '-')}-{procedure}",
+        table=table,
+        dims={"procedure": procedure},
+        year=year,
+        order=order,
+        what=f"{what}: {procedure} Stage 1 complaints",
+        category_title=what,
+        title=lambda top: (
+            f"'{top['category']}' was the largest group shown "
+            f"({percent(top['pct'])} of {procedure} Stage 1 complaints)"
+        ),
+        axis_title=f"{_proc_label(procedure)} Stage 1 complaints",
+    )
+
+
+def emit_breakdown_chart(
+    view: PublishedView,
+    table: str,
+    year: str,
+    procedure: str | None,
+    chart: ReportChart | None,
+    out_dir: Path | str,
+) -> None:
+    """A chart of a breakdown from the published view: the withheld sentence instead when
+    the breakdown is withheld; a note under it when values are left out (contract 6.2)."""
+    from pipeline.narrative import emit
+
+    if view.is_withheld(table, procedure):
+        subject = WITHHELD_SUBJECTS.get(table, table).format(procedure=procedure)
+        emit(withheld_sentence(subject))
+        return
+    emit_chart(chart, out_dir)
+    note = held_back_note(view, table, year, procedure)
+    if note:
+        emit(note)
 
 
 def emit_chart(chart: ReportChart | None, out_dir: Path | str) -> None:

@@ -95,7 +95,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
         fail(f"figures: {exc.evalue}")
         fail(f"the executed notebook is kept at {exc.kept}")
         return EXIT_DATA if exc.ename == "InputError" else EXIT_CRASH
-    say(f"figures: wrote {out / 'figures.csv'} and {out / 'figures.parquet'}")
+    written = ", ".join(str(out / n) for n in ("figures.csv", "figures.parquet"))
+    say(f"figures: wrote {written} and {out / 'figures-published.csv'}")
     return EXIT_OK
 
 

@@ -49,8 +49,19 @@ SPECS: dict[str, ExtractSpec] = {
             "outcome": "text",
             "response_date": "date",
             "complainant_type": "text",
+            # who the complaint was about (contract 1.3, section 6.1)
+            "child_age": "int",
+            "child_gender": "text",
+            "child_ethnicity": "text",
+            "child_disability": "text",
         },
-        optional=("complainant_type",),
+        optional=(
+            "complainant_type",
+            "child_age",
+            "child_gender",
+            "child_ethnicity",
+            "child_disability",
+        ),
     ),
     "remedies": ExtractSpec({"case_ref": "text", "remedy": "text"}),
     "escalations": ExtractSpec(

@@ -443,6 +443,31 @@ def _complainant_types(values: list[Value]) -> list[str]:
     return lines
 
 
+def _equalities(ages: pl.Series | None, lists: dict[str, list[Value]]) -> list[str]:
+    """``equalities`` (contract 1.3): the age bands and the lists of gender, ethnicity and
+    disability found in the extracts, with their counts; empty when none is recorded."""
+    if ages is None and not any(lists.values()):
+        return []
+    lines = [
+        "equalities:  # who the complaints were about; CHECK: names and report order",
+    ]
+    if ages is not None:
+        known = ages.drop_nulls().str.strip_chars().str.replace(r"\.0+$", "")
+        recorded = known.cast(pl.Int64, strict=False).drop_nulls()
+        lines.append(
+            "  age_bands: [5, 10, 16, 18]  # CHECK: band edges (Under 5, 5 to 9, ... 18 and over);"
+            f" ages recorded for {_plural(recorded.len(), 'case')}"
+        )
+    for key, values in lists.items():
+        if not values:
+            continue
+        lines.append(f"  {key}:")
+        for value in values:
+            lines.append(f"    - name: {scalar(value.name)}  # {_plural(value.count, 'case')}")
+            lines.extend(_aliases_line("      ", value))
+    return lines
+
+
 def _areas_yaml(areas: list[Area]) -> list[str]:
     lines = [
         "service_areas:  # most complaints first; CHECK: put them (and their teams) in report",
@@ -542,4 +567,14 @@ def draft_reference(raw_dir: str | Path) -> str:
     ]
     if types:
         lines += ["", *_complainant_types(types)]
+    lists = {
+        key: group("complaints", f"child_{key}") for key in ("gender", "ethnicity", "disability")
+    }
+    equalities = _equalities(_column(extracts, "complaints", "child_age"), lists)
+    if equalities:
+        lines += ["", *equalities]
+        lines += [
+            "disclosure:  # small numbers held back in breakdowns (see docs/adapting.md)",
+            "  threshold: 5  # CHECK: counts from 1 to 4 are not published",
+        ]
     return "\n".join(lines) + "\n"

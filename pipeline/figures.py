@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline import equalities
 from pipeline.errors import InputError
 from pipeline.files import atomic_write
 from pipeline.load import Extracts
@@ -85,6 +86,11 @@ TABLES: tuple[str, ...] = (
     "stage1_remedy",
     "stage1_by_complainant",
     "stage1_by_child",
+    # contract 1.3: who the complaints were about
+    "stage1_by_age",
+    "stage1_by_gender",
+    "stage1_by_ethnicity",
+    "stage1_by_disability",
     "stage2_by_year",
     "stage2_by_service",
     "stage2_by_team",
@@ -566,6 +572,7 @@ def category_orders(reference: Reference) -> dict[str, Sequence[str]]:
         "lgo_by_finding": reference.lgo_finding_names,
         "lgo_by_team": reference.lgo_finding_names,
         "year_on_year": YEAR_ON_YEAR_CATEGORIES,
+        **equalities.category_orders(reference),
     }
 
 
@@ -594,7 +601,7 @@ def sort_figures(figures: pl.DataFrame, reference: Reference) -> pl.DataFrame:
 
 
 def optional_tables(extracts: Extracts, reference: Reference, year: str) -> dict:
-    """The tables of contract 1.1 whose inputs the council records (none without them)."""
+    """The tables of contracts 1.1 and 1.3 whose inputs the council records (none without them)."""
     tables: dict[str, pl.DataFrame] = {}
     if records_complainants(extracts, reference):
         tables["stage1_by_complainant"] = stage1_by_complainant(extracts)
@@ -604,6 +611,7 @@ def optional_tables(extracts: Extracts, reference: Reference, year: str) -> dict
         banded = with_stage2_bands(extracts, reference, year, timed)
         tables["stage2_timescale"] = stage2_timescale(banded)
         tables["stage2_within_timescale"] = stage2_within_timescale(banded, timed)
+    tables.update(equalities.equalities_tables(extracts, reference))  # contract 1.3
     return tables
 
 
@@ -699,8 +707,11 @@ def build_figures(
     history_dir: str | Path | None,
     out_dir: str | Path,
 ) -> pl.DataFrame:
-    """Load the year's extracts, compute every figure and write them into ``out_dir``, with
-    the history folder's notes on known inconsistencies (:mod:`pipeline.history_notes`)."""
+    """Load the year's extracts, compute every figure and write them into ``out_dir``:
+    ``figures.csv`` and ``.parquet`` complete (for the analyst and the archive),
+    ``figures-published.csv``, what readers are offered (contract 6.2), and the history
+    folder's notes on known inconsistencies (:mod:`pipeline.history_notes`)."""
+    from pipeline.disclosure import published_view, write_published_figures
     from pipeline.history_notes import write_history_notes
     from pipeline.load import load_extracts
     from pipeline.reference import load_reference
@@ -709,5 +720,6 @@ def build_figures(
     extracts = load_extracts(raw_dir, reference, year, free_text=False)
     figures = compute_figures(extracts, reference, year, load_history(history_dir))
     write_figures(figures, out_dir)
+    write_published_figures(published_view(figures, reference, year), out_dir)  # contract 6.2
     write_history_notes(history_dir, out_dir)
     return figures

@@ -38,7 +38,7 @@ from pipeline.contract import (
     ExtractSpec,
 )
 from pipeline.errors import InputError, extract_folder_not_found
-from pipeline.reference import PROCEDURES, Reference
+from pipeline.reference import EQUALITIES_COLUMNS, PROCEDURES, Reference
 
 ROW = "_row"
 DATE_SHAPE = r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$"
@@ -502,10 +502,14 @@ def _canonical(column: str, spellings: Mapping[str, str]) -> pl.Expr:
 
 def ignored_columns(stem: str, reference: Reference) -> tuple[str, ...]:
     """Optional columns read as extra columns because the reference does not ask for them:
-    ``complainant_type`` without ``complainant_types`` (contract 4.1)."""
-    if stem == "complaints" and not reference.complainant_types:
-        return ("complainant_type",)
-    return ()
+    ``complainant_type`` without ``complainant_types`` (contract 4.1), an equalities
+    column without its list under ``equalities`` (contract 6.1)."""
+    if stem != "complaints":
+        return ()
+    ignored = () if reference.complainant_types else ("complainant_type",)
+    counted = reference.equalities.columns()
+    unlisted = tuple(c for c in EQUALITIES_COLUMNS.values() if c not in counted)
+    return ignored + unlisted
 
 
 def _vocabularies(stem: str, reference: Reference) -> dict[str, dict[str, str]]:
@@ -519,6 +523,10 @@ def _vocabularies(stem: str, reference: Reference) -> dict[str, dict[str, str]]:
             "nature": spell(reference.natures),
             "outcome": reference.spellings("outcomes"),
             "complainant_type": reference.spellings("complainant_types"),
+            **{
+                EQUALITIES_COLUMNS[key]: reference.equalities.spellings(key)
+                for key in ("gender", "ethnicity", "disability")
+            },
         },
         "remedies": {"remedy": spell(reference.remedies)},
         "escalations": common,

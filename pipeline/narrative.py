@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import safe
+from pipeline.disclosure import PublishedView, unsuppressed_view
 from pipeline.labels import TIMESCALE_TABLES, band_labels, label_bands, limits_in
 from pipeline.reference import NOT_RECORDED, PROCEDURES, Reference
 from pipeline.symbols import NOT_AVAILABLE as NOT_AVAILABLE_SYMBOL
@@ -26,6 +27,7 @@ ROUNDING_NOTE = (
     "Percentages are rounded to whole numbers, so a column may not add up to exactly 100."
 )
 NOT_AVAILABLE = "not available"
+QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 
 
 def round_half_up(value: float) -> int:
@@ -210,49 +212,76 @@ QUARTER_NAMES: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 
 
 def team_quarter_tables(
-    figures: pl.DataFrame, year: str, procedure: str, service_areas: Sequence[str]
+    figures: pl.DataFrame | PublishedView,
+    year: str,
+    procedure: str,
+    service_areas: Sequence[str],
 ) -> str:
-    """One table per service area: teams by quarter, with totals (``-`` for none)."""
-    frame = rows(figures, "stage1_by_team", year=year, procedure=procedure)
+    """One table per service area: teams by quarter, with totals ('-' for none).
+
+    From the published view (contract 6.2) a held-back cell shows the view's symbol, and a
+    withheld breakdown is one sentence. Teams come largest first; with disclosure control
+    in the report's order, since an order by size would hint at the held-back counts.
+    """
+    view = as_view(figures, year)
+    if view.is_withheld("stage1_by_team", procedure):
+        return withheld_sentence(f"{procedure} Stage 1 complaints by service area and team")
+    frame = rows(view.figures, "stage1_by_team", year=year, procedure=procedure)
+    totals = rows(view.totals, "stage1_by_team", procedure=procedure)
     parts: list[str] = []
     for area in service_areas:
         area_rows = frame.filter(pl.col("service_area") == area)
         if area_rows.height == 0:
             continue
-        wide = area_rows.pivot(on="quarter", index="team", values="n", aggregate_function="sum")
-        for quarter in ("Q1", "Q2", "Q3", "Q4"):
-            if quarter not in wide.columns:
-                wide = wide.with_columns(pl.lit(None, pl.Int64).alias(quarter))
-        wide = wide.select("team", *[pl.col(q).fill_null(0) for q in QUARTER_NAMES]).with_columns(
-            pl.sum_horizontal("Q1", "Q2", "Q3", "Q4").alias("Total")
+        cells = {(r["team"], r["quarter"]): r for r in area_rows.iter_rows(named=True)}
+        sums = {
+            (r["team"], r["quarter"]): r
+            for r in totals.filter(pl.col("service_area") == area).iter_rows(named=True)
+        }
+        teams = list(dict.fromkeys(area_rows["team"].to_list()))
+        if view.threshold is None:
+            teams.sort(key=lambda t: -(sums[(t, None)]["n"] or 0))
+        table = [
+            [
+                team,
+                *(_shown(cells.get((team, q)), view.symbol) for q in QUARTERS),
+                _shown(sums[(team, None)], view.symbol),
+            ]
+            for team in teams
+        ]
+        table.append(
+            [
+                "Total",
+                *(_shown(sums.get((None, q)), view.symbol) for q in QUARTERS),
+                _shown(sums[(None, None)], view.symbol),
+            ]
         )
-        totals = wide.select(
-            pl.lit("Total").alias("team"), *[pl.col(c).sum() for c in wide.columns[1:]]
-        )
-        table = pl.concat([wide.sort("Total", descending=True), totals]).rename({"team": "Team"})
-        numbers = [c for c in table.columns if c != "Team"]
-        table = table.with_columns(zero_as_symbol(numbers))
-        parts.append(f"{bold_line(area)}\n\n" + pipe_table(table, align_right=numbers))
+        wide = pl.DataFrame(table, schema=["Team", *QUARTERS, "Total"], orient="row")
+        parts.append(f"{bold_line(area)}\n\n" + pipe_table(wide, align_right=wide.columns[1:]))
     return "\n\n".join(parts)
 
 
 def nature_tables(
-    figures: pl.DataFrame, year: str, procedure: str, service_areas: Sequence[str]
+    figures: pl.DataFrame | PublishedView,
+    year: str,
+    procedure: str,
+    service_areas: Sequence[str],
 ) -> str:
-    """One table per service area: nature of complaint, number and share of the area."""
-    frame = rows(figures, "stage1_nature", year=year, procedure=procedure)
+    """One table per service area: nature of complaint, number and share of the area
+    (held-back cells show the view's symbol; a withheld breakdown is one sentence)."""
+    view = as_view(figures, year)
+    if view.is_withheld("stage1_nature", procedure):
+        return withheld_sentence(f"the nature of {procedure} Stage 1 complaints by service area")
+    frame = rows(view.figures, "stage1_nature", year=year, procedure=procedure)
     parts: list[str] = []
     for area in service_areas:
-        area_rows = frame.filter(pl.col("service_area") == area).sort(
-            ["n", "category"], descending=[True, False]
-        )
+        area_rows = frame.filter(pl.col("service_area") == area)
+        if view.threshold is None:
+            area_rows = area_rows.sort(["n", "category"], descending=[True, False])
         if area_rows.height == 0:
             continue
-        table = area_rows.select(
-            pl.col("category").alias("Nature of complaint"),
-            pl.col("n").alias("Number"),
-            percent_column("pct", "Percentage of the service area"),
-        )
+        table = _published_columns(area_rows, "category", "Nature of complaint", view.symbol)
+        table = table.rename({"Percentage": "Percentage of the service area"})
         numbers = ["Number", "Percentage of the service area"]
         parts.append(f"{bold_line(area)}\n\n" + pipe_table(table, align_right=numbers))
     return "\n\n".join(parts)
@@ -310,13 +339,19 @@ def stage2_progression_table(figures: pl.DataFrame, year: str) -> str:
 
 
 def service_count_table(
-    figures: pl.DataFrame, table: str, year: str, value_title: str, **dims: str
+    figures: pl.DataFrame | PublishedView, table: str, year: str, value_title: str, **dims: str
 ) -> str:
-    """Service area and count, largest first."""
-    frame = (
-        rows(figures, table, year=year, **dims)
-        .sort(["n", "service_area"], descending=[True, False])
-        .select(pl.col("service_area").alias("Service area"), pl.col("n").alias(value_title))
+    """Service area and count, largest first (in the report's order under disclosure
+    control, held-back counts shown as the view's symbol)."""
+    view = as_view(figures, year)
+    if view.is_withheld(table, dims.get("procedure")):
+        return withheld_sentence(WITHHELD_SUBJECTS.get(table, table).format(**dims))
+    frame = rows(view.figures, table, year=year, **dims)
+    if view.threshold is None:
+        frame = frame.sort(["n", "service_area"], descending=[True, False])
+    frame = frame.select(
+        pl.col("service_area").alias("Service area"),
+        _count_shown(view.symbol).alias(value_title),
     )
     return pipe_table(frame, align_right=[value_title])
 
@@ -347,14 +382,20 @@ def grouped_list(frame: pl.DataFrame, group: str, text: str, order: Sequence[str
     return "\n\n".join(parts) if parts else "None this year."
 
 
-def lgo_decisions_table(lgo: pl.DataFrame) -> str:
-    """The Ombudsman's decisions: team, status, finding and the published summary."""
+def lgo_decisions_table(lgo: pl.DataFrame, with_team: bool = True) -> str:
+    """The Ombudsman's decisions: team, status, finding and the published summary.
+
+    ``with_team=False`` (under disclosure control) leaves the team out: one row per
+    decision would otherwise count the decisions of each team.
+    """
     frame = lgo.sort("service_area", "team", "finding").select(
         pl.col("team").alias("Team"),
         pl.col("status").alias("Status"),
         pl.col("finding").alias("Finding"),
         pl.col("summary").fill_null("Not applicable").alias("Summary of the decision"),
     )
+    if not with_team:
+        return pipe_table(frame.drop("Team").sort("Finding"), widths=(3, 4, 8))
     return pipe_table(frame, widths=(3, 3, 4, 8))
 
 
@@ -643,10 +684,14 @@ def key_messages(figures: pl.DataFrame, reference: Reference, year: str) -> list
 
 
 def key_messages_of(figures: str | Path, reference: str | Path, year: str) -> list[str]:
-    """:func:`key_messages` from a figures file and a reference file (for the PDF cover)."""
+    """:func:`key_messages` from a figures file and a reference file (for the PDF cover),
+    through the published view like every other output."""
+    from pipeline.disclosure import published_view
     from pipeline.reference import load_reference
 
-    return key_messages(read_figures(figures), load_reference(reference), year)
+    ref = load_reference(reference)
+    view = published_view(read_figures(figures), ref, year)
+    return key_messages(view.figures, ref, year)
 
 
 def bullet_list(items: Sequence[str]) -> str:
@@ -806,3 +851,210 @@ def and_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# ---------------------------------------------------------------- contract 1.3: the published view
+
+
+def as_view(figures: pl.DataFrame | PublishedView, year: str) -> PublishedView:
+    """The published view: as given, or every figure published for plain figures."""
+    return figures if isinstance(figures, PublishedView) else unsuppressed_view(figures, year)
+
+
+def _shown(row: dict | None, symbol: str) -> object:
+    """One count of a row as the table shows it: the symbol when held back, the zero
+    symbol for none (no row is a count of zero)."""
+    if row is None:
+        return ZERO
+    if row.get("suppressed"):
+        return symbol
+    return row["n"] or ZERO
+
+
+def _count_shown(symbol: str) -> pl.Expr:
+    """``n`` as text: the symbol where held back, the zero symbol for none."""
+    return (
+        pl.when(pl.col("suppressed"))
+        .then(pl.lit(symbol))
+        .otherwise(pl.col("n").cast(pl.String).replace("0", ZERO))
+    )
+
+
+def _published_columns(frame: pl.DataFrame, category: str, title: str, symbol: str) -> pl.DataFrame:
+    """Category, number and whole-number percentage, held-back cells as the symbol."""
+    pct = percent_column("pct", "Percentage")
+    return frame.select(
+        pl.col(category).alias(title),
+        _count_shown(symbol).alias("Number"),
+        pl.when(pl.col("suppressed")).then(pl.lit(symbol)).otherwise(pct).alias("Percentage"),
+    )
+
+
+# What a withheld breakdown is about, by table ({procedure} filled in).
+WITHHELD_SUBJECTS: dict[str, str] = {
+    "stage2_by_service": "{procedure} Stage 2 complaints by service area",
+    "stage2_by_team": "{procedure} Stage 2 complaints by team",
+    "stage3_by_service": "review panels by service area",
+    "compliments_by_service": "compliments by service area",
+    "lgo_by_team": "Ombudsman decisions by team",
+    "stage1_by_complainant": "{procedure} Stage 1 complaints by who complained",
+    "stage1_by_age": "{procedure} Stage 1 complaints by the child's age",
+    "stage1_by_gender": "{procedure} Stage 1 complaints by the child's gender",
+    "stage1_by_ethnicity": "{procedure} Stage 1 complaints by the child's ethnicity",
+    "stage1_by_disability": "{procedure} Stage 1 complaints by whether the child is disabled",
+}
+# The tables of "Who the complaints were about": table -> (reference key, what it shows)
+EQUALITIES_SECTIONS: dict[str, tuple[str, str]] = {
+    "stage1_by_age": ("age_bands", "Age of the child"),
+    "stage1_by_gender": ("gender", "Gender of the child"),
+    "stage1_by_ethnicity": ("ethnicity", "Ethnicity of the child"),
+    "stage1_by_disability": ("disability", "Disability"),
+}
+
+
+def withheld_sentence(subject: str) -> str:
+    """The one sentence a withheld breakdown gets (contract 6.2)."""
+    return (
+        f"The breakdown of {subject} is withheld because its numbers are small: publishing "
+        "it could identify a child."
+    )
+
+
+def is_withheld(figures: pl.DataFrame | PublishedView, table: str, procedure: str | None) -> bool:
+    """Whether a breakdown is withheld in the view (never for plain figures)."""
+    return isinstance(figures, PublishedView) and figures.is_withheld(table, procedure)
+
+
+def held_back_note(view: PublishedView, table: str, year: str, procedure: str | None = None) -> str:
+    """Under a chart: held-back values are left out of it (empty when none is)."""
+    frame = rows(view.figures, table, year=year)
+    if procedure is not None:
+        frame = frame.filter(pl.col("procedure") == procedure)
+    if view.is_withheld(table, procedure) or not frame["suppressed"].any():
+        return ""
+    return (
+        "Small numbers, and any that would let them be worked out, are held back: they are "
+        "left out of the chart and of its data."
+    )
+
+
+def symbol_note(view: PublishedView) -> str:
+    """The one note saying what the symbol means (empty when nothing is held back)."""
+    if view.threshold is None or not (view.held_back or view.withheld):
+        return ""
+    return (
+        f"{safe.markdown_text(view.symbol)} in a table means the number is held back to "
+        f"protect the children concerned: it is from 1 to {view.threshold - 1}, or it would "
+        "let such a number be worked out."
+    )
+
+
+def equalities_table(
+    view: PublishedView, reference: Reference, table: str, year: str, procedure: str
+) -> str:
+    """One table of who the complaints were about: every category in the reference's
+    order, ``Not Recorded`` last, numbers and shares (held back: the symbol)."""
+    from pipeline.equalities import categories
+
+    key, title = EQUALITIES_SECTIONS[table]
+    frame = rows(view.figures, table, year=year, procedure=procedure)
+    order = pl.DataFrame({"category": categories(reference, key)})
+    frame = order.join(frame, on="category", how="left", maintain_order="left").with_columns(
+        pl.col("suppressed").fill_null(False)
+    )
+    shown = _published_columns(frame, "category", title, view.symbol).rename(
+        {"Percentage": f"Percentage of {procedure} complaints"}
+    )
+    return pipe_table(shown, align_right=shown.columns[1:])
+
+
+def equalities_sentence(
+    view: PublishedView, reference: Reference, table: str, year: str, procedure: str
+) -> str:
+    """One sentence for a table of who the complaints were about, naming only published
+    numbers: the largest group shown and how many complaints did not record it."""
+    key, title = EQUALITIES_SECTIONS[table]
+    subject = WITHHELD_SUBJECTS[table].format(procedure=procedure)
+    if not recorded(view.figures, table, year, procedure):
+        column = {"age_bands": "child_age"}.get(key, f"child_{key}")
+        return (
+            f"{title} is not recorded for {display_year(year)}: to report it, the complaints "
+            f"extract needs a `{column}` column and the reference file an "
+            f"`equalities.{key}` list."
+        )
+    if view.is_withheld(table, procedure):
+        return withheld_sentence(subject)
+    shown = rows(view.figures, table, year=year, procedure=procedure).filter(
+        pl.col("n").is_not_null(), pl.col("category") != NOT_RECORDED
+    )
+    base = total(view.figures, "stage1_by_quarter", year=year, procedure=procedure) or 0
+    if shown.height == 0:
+        return f"Every published number in the breakdown of {subject} is shown in the table."
+    top = shown.sort(["n", "category"], descending=[True, False]).row(0, named=True)
+    noun = f"{procedure} Stage 1 complaints"
+    return (
+        f"The largest group shown is {safe.markdown_text(top['category'])}: "
+        f"{out_of(top['n'], base, noun, f'{procedure} Stage 1 complaint')} "
+        f"({percent(top['pct'])})."
+    )
+
+
+def disclosure_methodology(view: PublishedView) -> str:
+    """The methodology's sentence on what was held back and why (contract 6.2)."""
+    if view.threshold is None:
+        return (
+            "## Small numbers\n\nEvery count is published: the reference file sets no "
+            "disclosure control (`disclosure`)."
+        )
+    withheld = len(view.withheld)
+    return (
+        "## Small numbers\n\n"
+        f"To protect the children concerned, {count_phrase(view.held_back, 'number')} in "
+        f"the tables of teams, service areas and who complained or who the complaints were "
+        f"about {'was' if view.held_back == 1 else 'were'} held back: each count from 1 to "
+        f"{view.threshold - 1}, and the fewest others that would let one be worked out from "
+        "the totals beside it; "
+        + (
+            f"{count_phrase(withheld, 'breakdown')} {'was' if withheld == 1 else 'were'} "
+            "withheld whole, because its numbers are small and only a figure for the whole "
+            "council, which is always published, could otherwise have protected them. "
+            if withheld
+            else "no breakdown had to be withheld whole. "
+        )
+        + "Figures for the whole council are always published."
+    )
+
+
+def equalities_intro(view: PublishedView, reference: Reference, year: str) -> str:
+    """What the section on who the complaints were about shows, or how to record it."""
+    tables = [t for t in EQUALITIES_SECTIONS if rows(view.figures, t, year=year).height]
+    if not tables:
+        return (
+            "The age, gender, ethnicity and disability of the children the complaints were "
+            f"about are not recorded for {display_year(year)}: to report them, the complaints "
+            "extract needs the columns `child_age`, `child_gender`, `child_ethnicity` and "
+            "`child_disability`, and the reference file an `equalities` list for each."
+        )
+    return (
+        "These tables describe the children and young people each Stage 1 complaint was "
+        "about, as the case records hold them. A case without the detail is counted as "
+        f"{NOT_RECORDED}."
+    )
+
+
+def equalities_block(
+    view: PublishedView, reference: Reference, table: str, year: str, procedure: str
+) -> str:
+    """One procedure's part of a table of who the complaints were about: its heading, one
+    sentence and the table (the sentence alone when withheld or not recorded)."""
+    heading = f"**{procedure.capitalize()} Stage 1 complaints**"
+    sentence = equalities_sentence(view, reference, table, year, procedure)
+    if view.is_withheld(table, procedure) or not recorded(view.figures, table, year, procedure):
+        return f"{heading}\n\n{sentence}"
+    shown = equalities_table(view, reference, table, year, procedure)
+    return f"{heading}\n\n{sentence}\n\n{shown}"
+
+
+def recorded_equalities(view: PublishedView, year: str, table: str) -> bool:
+    """Whether the figures hold a table of who the complaints were about this year."""
+    return rows(view.figures, table, year=year).height > 0

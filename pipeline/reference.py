@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from pipeline.contract import SPECS
 from pipeline.errors import InputError, reference_not_found
+from pipeline.symbols import CONFIDENTIAL
 
 PROCEDURES: tuple[str, ...] = ("statutory", "corporate")
 OUTCOME_KINDS: tuple[str, ...] = ("answered", "closed", "ongoing")
@@ -121,8 +122,55 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "columns",
     "publication",
     "contact",
+    "equalities",
+    "disclosure",
 )
 CONTACT_KEYS: tuple[str, ...] = ("team", "email", "phone")
+# Who the complaint was about (contract 1.3, section 6.1): reference key -> complaints column.
+EQUALITIES_COLUMNS: dict[str, str] = {
+    "age_bands": "child_age",
+    "gender": "child_gender",
+    "ethnicity": "child_ethnicity",
+    "disability": "child_disability",
+}
+AGE_RANGE: tuple[int, int] = (0, 25)  # whole years at the received date (contract 6.1)
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+
+
+@dataclass(frozen=True)
+class Equalities:
+    """Who the complaints were about (contract 1.3, section 6.1): the age band edges and
+    the code lists of gender, ethnicity and disability; an empty one is not recorded."""
+
+    age_bands: tuple[int, ...] = ()
+    gender: tuple[Code, ...] = ()
+    ethnicity: tuple[Code, ...] = ()
+    disability: tuple[Code, ...] = ()
+
+    def listed(self) -> list[str]:
+        """The reference keys the council lists (``age_bands``, ``gender``, ...)."""
+        return [key for key in EQUALITIES_COLUMNS if getattr(self, key)]
+
+    def columns(self) -> list[str]:
+        """The complaints columns counted (``child_age``, ...), for the listed keys."""
+        return [EQUALITIES_COLUMNS[key] for key in self.listed()]
+
+    def names(self, key: str) -> list[str]:
+        """The names of one code list (gender, ethnicity, disability), in report order."""
+        return [code.name for code in getattr(self, key)]
+
+    def spellings(self, key: str) -> dict[str, str]:
+        """Lower-cased spelling (name or alias, trimmed) -> name, for one code list."""
+        return {s.strip().lower(): c.name for c in getattr(self, key) for s in c.spellings}
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Disclosure control (contract 1.3, section 6.2): a breakdown count from 1 to
+    ``threshold - 1`` is held back and shown as ``symbol``."""
+
+    threshold: int = DEFAULT_DISCLOSURE_THRESHOLD
+    symbol: str = CONFIDENTIAL
 
 
 @dataclass(frozen=True)
@@ -168,6 +216,8 @@ class Reference:
     stage2_timescales: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # who answers readers' questions about the figures: lines for the spreadsheet's cover
     contact: tuple[str, ...] = ()
+    equalities: Equalities = Equalities()  # contract 1.3: nothing recorded by default
+    disclosure: Disclosure | None = None  # contract 1.3: None publishes every count
 
     @property
     def service_area_names(self) -> list[str]:
@@ -536,6 +586,75 @@ def _contact(raw: object, file: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _age_bands(raw: object, file: str) -> tuple[int, ...]:
+    """``equalities.age_bands``: increasing whole-year edges inside the ages counted."""
+    low, high = AGE_RANGE
+    if (
+        not isinstance(raw, list)
+        or not raw
+        or not all(isinstance(x, int) and not isinstance(x, bool) for x in raw)
+        or sorted(set(raw)) != raw
+        or raw[0] <= low
+        or raw[-1] > high
+    ):
+        raise InputError(
+            file,
+            f"equalities.age_bands must be increasing whole numbers from {low + 1} to {high} "
+            "(the edges of the bands, e.g. [5, 10, 16, 18])",
+            value=raw,
+        )
+    return tuple(raw)
+
+
+def _equalities(raw: object, file: str) -> Equalities:
+    """The ``equalities`` key (contract 6.1); absent: nothing recorded."""
+    if raw is None:
+        return Equalities()
+    if not isinstance(raw, dict):
+        raise InputError(file, "equalities must be a mapping (age_bands, gender, ...)")
+    unknown = [k for k in raw if k not in EQUALITIES_COLUMNS]
+    if unknown:
+        known = ", ".join(EQUALITIES_COLUMNS)
+        raise InputError(file, f"equalities: unknown key '{unknown[0]}' (the keys are {known})")
+    lists: dict[str, object] = {}
+    if raw.get("age_bands") is not None:
+        lists["age_bands"] = _age_bands(raw["age_bands"], file)
+    for key in ("gender", "ethnicity", "disability"):
+        if raw.get(key) is None:
+            continue
+        items, name = raw[key], f"equalities.{key}"
+        if not isinstance(items, list) or not items:
+            raise InputError(file, f"{name} must be a list of at least one entry")
+        codes = tuple(_code(item, file, name, Code) for item in items)
+        _unique_spellings(codes, file, name)
+        lists[key] = codes
+    return Equalities(**lists)
+
+
+def _disclosure(raw: object, file: str) -> Disclosure | None:
+    """The ``disclosure`` key (contract 6.2); absent: every count is published."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError(file, "disclosure must be a mapping (threshold, symbol)")
+    unknown = [k for k in raw if k not in ("threshold", "symbol")]
+    if unknown:
+        raise InputError(
+            file, f"disclosure: unknown key '{unknown[0]}' (the keys are threshold, symbol)"
+        )
+    threshold = raw.get("threshold", DEFAULT_DISCLOSURE_THRESHOLD)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 2:
+        raise InputError(
+            file, "disclosure.threshold must be a whole number of at least 2", value=threshold
+        )
+    symbol = raw.get("symbol", CONFIDENTIAL)
+    if not isinstance(symbol, str) or not symbol.strip() or symbol.strip().isdigit():
+        raise InputError(
+            file, "disclosure.symbol must be a short text that is not a number", value=symbol
+        )
+    return Disclosure(threshold, symbol.strip())
+
+
 def _check_top_level_keys(raw: dict, file: str) -> None:
     """Stop on a top-level key the project does not read: a misspelt ``disclosure`` would
     otherwise be ignored without a word. Names the nearest known key."""
@@ -582,4 +701,6 @@ def load_reference(path: str | Path) -> Reference:
         publication_allow=_publication_allow(raw.get("publication"), file),
         stage2_timescales=_stage2_timescales(timescales, file),
         contact=_contact(raw.get("contact"), file),
+        equalities=_equalities(raw.get("equalities"), file),
+        disclosure=_disclosure(raw.get("disclosure"), file),
     )

@@ -247,11 +247,14 @@ def style_head() -> str:
 def download_files(formats: Sequence[str], out_dir: Path) -> list[tuple[str, str]]:
     """(file name, description) of each file delivered beside the page, in a fixed order.
 
-    The report's own formats count when they are being rendered; ``figures.csv`` when it
-    is in the output folder.
+    The report's own formats count when they are being rendered; the published figures
+    (``figures-published.csv``, small counts held back: contract 6.2) when they are in the
+    output folder. ``figures.csv`` itself is never offered to readers.
     """
-    names = {**OUTPUT_NAMES, "csv": "figures.csv"}
-    delivered = set(formats) | ({"csv"} if (out_dir / "figures.csv").is_file() else set())
+    from pipeline.disclosure import PUBLISHED_FILE
+
+    names = {**OUTPUT_NAMES, "csv": PUBLISHED_FILE}
+    delivered = set(formats) | ({"csv"} if (out_dir / PUBLISHED_FILE).is_file() else set())
     return [(names[kind], text) for kind, text in DOWNLOADS if kind in delivered]
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
+from pipeline.disclosure import TABLES_WITH_SHARES, PublishedView
 from pipeline.figures import TABLES
 from pipeline.files import atomic_write
 from pipeline.history_notes import HistoryNote, notes_beside, notes_for
@@ -35,9 +36,10 @@ from pipeline.labels import label_bands, reference_limits
 from pipeline.narrative import read_figures
 from pipeline.reference import Reference
 from pipeline.safe import spreadsheet_text
-from pipeline.symbols import NOT_AVAILABLE
+from pipeline.symbols import CONFIDENTIAL, NOT_AVAILABLE
 from pipeline.years import display_year
 
+HELD = "_held"  # the column marking held-back rows until the pandas table is made
 WORD_JOINER = "\u2060"  # invisible, and no break: the text looks and wraps as written
 GPTABLES_MARKUP = re.compile(r"\](?=\()|\$(?=\$)")  # "[text](url)" links, "$$note$$" refs
 DIMENSION_TITLES: dict[str, str] = {
@@ -70,6 +72,12 @@ NOTES: tuple[tuple[str, str], ...] = (
         "The Ombudsman's upheld rate counts only the complaints it investigated in detail: "
         "a refusal to investigate, a complaint sent back to the council as premature or an "
         "investigation only just started decides nothing about fault.",
+    ),
+    (
+        "confidential",
+        "[c] means the number is held back to protect the children concerned: it is small, "
+        "or it would let a small number be worked out from the totals beside it. Figures for "
+        "the whole council are always published.",
     ),
     (
         "quarters",
@@ -193,6 +201,20 @@ SHEETS: dict[str, SheetSpec] = {
         percentage="Share of complaints",
         notes=("percentages", "history"),
     ),
+    **{
+        table: SheetSpec(
+            f"Stage 1 complaints, by the {what} of the child they were about",
+            what.capitalize(),
+            "Share of complaints",
+            ("percentages",),
+        )
+        for table, what in (
+            ("stage1_by_age", "age"),
+            ("stage1_by_gender", "gender"),
+            ("stage1_by_ethnicity", "ethnicity"),
+            ("stage1_by_disability", "disability"),
+        )
+    },
     "stage2_by_year": SheetSpec("Stage 2 complaints, by year", notes=("history",)),
     "stage2_by_service": SheetSpec("Stage 2 complaints, by service area"),
     "stage2_by_team": SheetSpec("Stage 2 complaints, by team"),
@@ -257,7 +279,11 @@ SHEETS: dict[str, SheetSpec] = {
 
 
 def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFrame:
-    """One figures table as a readable frame: used dimensions, then Number and percentage."""
+    """One figures table as a readable frame: used dimensions, then Number and percentage.
+
+    From the published view (a ``suppressed`` column, contract 6.2) the frame keeps
+    ``HELD`` beside them: the rows whose number and percentage are held back.
+    """
     rows = figures.filter(pl.col("table") == table)
     dimensions = [c for c in DIMENSION_TITLES if rows[c].null_count() < rows.height]
     titles = {**DIMENSION_TITLES, "category": spec.category}
@@ -272,9 +298,19 @@ def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFr
         for c in dimensions
     ]
     columns.append(pl.col("n").alias(NUMBER_TITLES.get(table, "Number")))
-    if rows["pct"].null_count() < rows.height:
+    published_pct = rows.filter(~_held(rows))["pct"]
+    if published_pct.null_count() < published_pct.len() or table in TABLES_WITH_SHARES:
         columns.append(pl.col("pct").round(1).alias(spec.percentage))
+    if _held(rows).any():
+        columns.append(pl.col("suppressed").alias(HELD))
     return rows.select(columns)
+
+
+def _held(rows: pl.DataFrame) -> pl.Series:
+    """Which rows are held back (none for figures without the published view's marks)."""
+    if "suppressed" not in rows.columns:
+        return pl.Series([False] * rows.height, dtype=pl.Boolean)
+    return rows["suppressed"].fill_null(False)
 
 
 def gptables_literal(value: object) -> object:
@@ -290,16 +326,21 @@ def cell_value(value: object) -> object:
     return gptables_literal(spreadsheet_text(value))
 
 
-def pandas_table(frame: pl.DataFrame) -> pd.DataFrame:
-    """A pandas frame for gptables: text guarded, missing numbers as ``[x]``."""
-    data = frame.to_pandas().astype(object)
+def pandas_table(frame: pl.DataFrame, symbol: str = CONFIDENTIAL) -> pd.DataFrame:
+    """A pandas frame for gptables: text guarded, missing numbers as ``[x]``, held-back
+    numbers and percentages (the ``HELD`` rows) as the disclosure symbol."""
+    held = frame[HELD].to_list() if HELD in frame.columns else [False] * frame.height
+    data = frame.drop(HELD, strict=False).to_pandas().astype(object)
     data = data.where(pd.notna(data), NOT_AVAILABLE)
+    numbers = list(data.columns[list(data.columns).index("Number") :])  # and the percentage
+    data.loc[held, numbers] = symbol
     return data.map(cell_value)
 
 
 def has_missing(frame: pl.DataFrame) -> bool:
-    """True when a value in the table will be shown as ``[x]``."""
-    return any(frame[c].null_count() for c in frame.columns)
+    """True when a value in the table will be shown as ``[x]`` (not a held-back one)."""
+    published = frame.filter(~pl.col(HELD)) if HELD in frame.columns else frame
+    return any(published[c].null_count() for c in published.columns)
 
 
 def gp_table(
@@ -309,8 +350,10 @@ def gp_table(
     number: int,
     year: str,
     notes: Sequence[str] | None = None,
+    symbol: str = CONFIDENTIAL,
 ):
-    """The gptables table of one sheet (``notes``: its note references, in order)."""
+    """The gptables table of one sheet (``notes``: its note references, in order; held-back
+    cells as ``symbol``)."""
     import gptables as gpt
 
     if notes is None:
@@ -334,7 +377,7 @@ def gp_table(
         else []
     )
     return gpt.GPTable(
-        table=pandas_table(frame),
+        table=pandas_table(frame, symbol),
         table_name=f"table_{number}",
         title=title,
         scope=f"Reporting years: {period}.",
@@ -350,6 +393,8 @@ def sheet_notes(frame: pl.DataFrame, spec: SheetSpec) -> list[str]:
     notes = list(spec.notes)
     if has_missing(frame) and "shorthand" not in notes:
         notes.append("shorthand")
+    if HELD in frame.columns:
+        notes.append("confidential")
     return notes
 
 
@@ -377,8 +422,10 @@ def sheets(
     tables: Sequence[str] = TABLES,
     limits: Mapping[str, Sequence[int]] | None = None,
     history: Mapping[str, Sequence[str]] | None = None,
+    symbol: str = CONFIDENTIAL,
 ) -> dict:
-    """Sheet name -> gptables table, for every table present, in the report's order.
+    """Sheet name -> gptables table, for every table present, in the report's order
+    (held-back cells as ``symbol``).
 
     Timescale bands are shown by their reader's names (:mod:`pipeline.labels`; ``limits``
     from :func:`pipeline.labels.reference_limits`, else read from the band names).
@@ -396,7 +443,7 @@ def sheets(
         ]
     )
     return {
-        f"Table_{number}": gp_table(frame, table, spec, number, year, sheet_note)
+        f"Table_{number}": gp_table(frame, table, spec, number, year, sheet_note, symbol)
         for number, (table, spec, frame, sheet_note) in enumerate(
             zip(ordered, specs, frames, notes, strict=True), start=1
         )
@@ -457,12 +504,12 @@ def print_setup(workbook, wide: int = WIDE_SHEET_COLUMNS) -> None:
             sheet.set_landscape()
 
 
-def notes_table(extra: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
-    """Note reference and text, for the notes sheet (``extra``: notes on earlier years)."""
+def notes_table(extra: Sequence[tuple[str, str]] = (), symbol: str = CONFIDENTIAL) -> pd.DataFrame:
+    """Note reference and text, for the notes sheet (``extra``: notes on earlier years;
+    ``symbol``: the disclosure symbol as the council chose it)."""
     notes = [*NOTES, *extra]
-    return pd.DataFrame(
-        {"Note reference": [r for r, _ in notes], "Note text": [t for _, t in notes]}
-    )
+    texts = [t.replace(CONFIDENTIAL, symbol) if r == "confidential" else t for r, t in notes]
+    return pd.DataFrame({"Note reference": [r for r, _ in notes], "Note text": texts})
 
 
 def history_notes_by_table(
@@ -482,27 +529,38 @@ def history_notes_by_table(
 
 
 def write_spreadsheet(
-    figures: str | Path | pl.DataFrame,
+    figures: str | Path | pl.DataFrame | PublishedView,
     target: str | Path,
     year: str,
     authority: str,
     *,
     reference: Reference | None = None,
     published: date | None = None,
+    history_notes: Sequence[HistoryNote] | None = None,
 ) -> Path:
     """Write ``annual-report-tables.xlsx`` (atomically) and return its path.
 
     ``reference`` gives the contact on the cover and the bands' limits; ``published`` the
-    date of publication on the cover and in the file's properties (default today)."""
+    date of publication on the cover and in the file's properties (default today);
+    ``history_notes`` the notes on earlier years (default: those beside a figures file).
+    Readers get the published view (contract 6.2): pass a :class:`PublishedView`; plain
+    figures (a frame or a file) are shown whole."""
     import gptables as gpt
 
-    frame = figures if isinstance(figures, pl.DataFrame) else read_figures(figures)
+    symbol = figures.symbol if isinstance(figures, PublishedView) else CONFIDENTIAL
+    if isinstance(figures, PublishedView):
+        frame = figures.figures
+    else:
+        frame = figures if isinstance(figures, pl.DataFrame) else read_figures(figures)
     target = Path(target)
     published = published or date.today()
     contact = reference.contact if reference else ()
     limits = reference_limits(reference) if reference else None
     front = cover(year, authority, contact, published)
-    earlier = [] if isinstance(figures, pl.DataFrame) else notes_beside(figures)
+    if history_notes is not None:
+        earlier = list(history_notes)
+    else:
+        earlier = notes_beside(figures) if isinstance(figures, str | Path) else []
     history, history_texts = history_notes_by_table(frame, earlier, year)
 
     def write(temp: Path) -> None:
@@ -510,10 +568,10 @@ def write_spreadsheet(
             warnings.simplefilter("ignore")  # gptables warns about unreferenced notes
             workbook = gpt.produce_workbook(
                 filename=str(temp),
-                sheets=sheets(frame, year, limits=limits, history=history),
+                sheets=sheets(frame, year, limits=limits, history=history, symbol=symbol),
                 cover=front,
                 contentsheet_label="Contents",
-                notes_table=notes_table(history_texts),
+                notes_table=notes_table(history_texts, symbol),
                 auto_width=True,
                 workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
             )

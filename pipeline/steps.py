@@ -588,19 +588,23 @@ def spreadsheet_inputs(context: StepContext, part: str) -> dict:
 
 def run_spreadsheet(context: StepContext, parts: tuple[str, ...]) -> None:
     """Write every table of the report as an accessible spreadsheet."""
+    from pipeline.disclosure import read_published_view
+    from pipeline.history_notes import notes_beside
     from pipeline.reference import load_reference
     from pipeline.spreadsheet import write_spreadsheet
 
     options, folder = context.options, context.folder
     reference = load_reference(options.reference)
     (target,) = render_outputs("xlsx")
+    view = read_published_view(folder / "figures.csv", reference, options.year)
     write_spreadsheet(
-        folder / "figures.csv",
+        view,
         folder / target,
         options.year,
         reference.authority,
         reference=reference,
         published=options.published or date.today(),
+        history_notes=notes_beside(folder / "figures.csv"),
     )
 
 
@@ -622,6 +626,7 @@ STEPS: tuple[Step, ...] = (
         outputs=lambda part: (
             "figures.csv",
             "figures.parquet",
+            "figures-published.csv",
             "history-notes.yml",
             "notebooks/figures.ipynb",
         ),

@@ -173,6 +173,32 @@ COMPLAINANT_COUNTS = {
 COMPLAINANT_SPELLINGS = {"Young Person": ("Child", 3), "Advocate": ("advocate", 1)}
 COMPLAINANT_SEED = f"{SAMPLE_SEED}-complainant-type"
 
+# Who each complaint was about (contract 1.3): plausible shares for children's social care,
+# dealt with a generator of their own so that the other columns stay as they were. The
+# sample's reference lists no `equalities`, so its report is unchanged; a council trying the
+# section adds the lists of docs/adapting.md.
+EQUALITIES_SEED = f"{SAMPLE_SEED}-equalities"
+AGE_SHARES = {  # whole years at the received date; "" = not recorded
+    **{str(age): 4 for age in range(0, 5)},
+    **{str(age): 5 for age in range(5, 10)},
+    **{str(age): 6 for age in range(10, 16)},
+    **{str(age): 6 for age in range(16, 18)},
+    **{str(age): 1 for age in range(18, 22)},
+    "": 4,
+}
+EQUALITIES_SHARES = {
+    "child_gender": {"Female": 46, "Male": 50, "Another Gender": 1, "": 3},
+    "child_ethnicity": {
+        "White": 74,
+        "Asian or Asian British": 8,
+        "Black or Black British": 5,
+        "Mixed or Multiple": 7,
+        "Other Ethnic Group": 2,
+        "": 4,
+    },
+    "child_disability": {"Disabled": 16, "Not Disabled": 78, "": 6},
+}
+
 # Escalations: (ref, procedure, stage, service area as spelt, team, link, points).
 # link: "year" = one of this year's Stage 1 cases of the team; "prior" = a 2015/16 case;
 # "S2-16-00n" = the Stage 1 case of that Stage 2 escalation (a panel after the investigation).
@@ -728,6 +754,16 @@ def _sample_complainant_types(complaints: list[dict]) -> None:
                 case["complainant_type"] = spelling
 
 
+def _sample_equalities(complaints: list[dict]) -> None:
+    """Give each case the child's age, gender, ethnicity and disability (own generator)."""
+    rng = random.Random(EQUALITIES_SEED)
+    shares = {"child_age": AGE_SHARES, **EQUALITIES_SHARES}
+    for column, weights in shares.items():
+        values = rng.choices(list(weights), weights=list(weights.values()), k=len(complaints))
+        for case, value in zip(complaints, values, strict=True):
+            case[column] = value or None
+
+
 REMEDY_CHANCES = {
     "Upheld": {"Apology": 0.9, "Action Taken": 0.6, "Financial Redress": 0.1},
     "Partially Upheld": {"Apology": 0.5, "Action Taken": 0.3, "Meeting Arranged": 0.1},
@@ -936,6 +972,7 @@ def sample_frames(reference: Reference, year: Year) -> dict[str, pl.DataFrame]:
     closed = non_working_days(reference, year)
     complaints = _sample_complaints(reference, year, closed, rng)
     _sample_complainant_types(complaints)
+    _sample_equalities(complaints)
     recommendations = [
         {"escalation_ref": r, "action": a, "publish": p} for r, a, p in RECOMMENDATIONS
     ]
@@ -1034,12 +1071,33 @@ def _random_complaints(
         .otherwise(pl.col("response_date"))
         .alias("response_date")
     )
+    frame = _random_equalities(frame, reference, gen)
     types = reference.complainant_type_names
     if not types:
         return frame
     # one case in twenty has no type recorded
     chosen = _pick([*types, None], gen.choice(len(types) + 1, cases, p=_type_shares(types)))
     return frame.with_columns(chosen.alias("complainant_type"))
+
+
+def _random_equalities(
+    frame: pl.DataFrame, reference: Reference, gen: np.random.Generator
+) -> pl.DataFrame:
+    """The equalities columns the reference lists (contract 1.3), one case in twenty not
+    recorded; none when it lists none (the random extract is then as before)."""
+    equalities, cases = reference.equalities, frame.height
+    columns = {}
+    if equalities.age_bands:
+        ages = [str(age) for age in range(0, 22)]
+        columns["child_age"] = _pick(
+            [*ages, None], gen.choice(len(ages) + 1, cases, p=_type_shares(ages))
+        )
+    for key in ("gender", "ethnicity", "disability"):
+        names = equalities.names(key)
+        if names:
+            index = gen.choice(len(names) + 1, cases, p=_type_shares(names))
+            columns[f"child_{key}"] = _pick([*names, None], index)
+    return frame.with_columns(series.alias(c) for c, series in columns.items())
 
 
 def _type_shares(types: list[str]) -> np.ndarray:

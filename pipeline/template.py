@@ -19,7 +19,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.files import atomic_write
 from pipeline.load import EXTRACT_STEMS, SPECS, ignored_columns
-from pipeline.reference import PROCEDURES, Reference
+from pipeline.reference import AGE_RANGE, PROCEDURES, Reference
 from pipeline.years import year_end, year_start
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -45,6 +45,13 @@ def dropdowns(stem: str, reference: Reference) -> dict[str, list[str]]:
             "nature": list(reference.natures),
             "outcome": reference.outcome_names,
             "complainant_type": reference.complainant_type_names,
+            # contract 1.3: who the complaint was about (ages as whole years 0 to 25)
+            "child_age": [str(a) for a in range(AGE_RANGE[1] + 1)]
+            if reference.equalities.age_bands
+            else [],
+            "child_gender": reference.equalities.names("gender"),
+            "child_ethnicity": reference.equalities.names("ethnicity"),
+            "child_disability": reference.equalities.names("disability"),
         },
         "remedies": {"remedy": list(reference.remedies)},
         "escalations": {"procedure": list(PROCEDURES), "stage": ["2", "3"], **places},

@@ -160,6 +160,10 @@ def suite_parameters(reference: Reference, year: str) -> dict[str, Any]:
         "lgo_statuses": reference.lgo_status_names,
         "lgo_findings": reference.lgo_finding_names,
         "complainant_types": reference.complainant_type_names,
+        **{
+            f"equalities_{key}": reference.equalities.names(key)
+            for key in ("gender", "ethnicity", "disability")
+        },
         # date columns reach GE as pandas datetimes, which compare with datetimes
         "year_start": f"{start.isoformat()}T00:00:00",
         "year_end": f"{end.isoformat()}T00:00:00",

@@ -47,6 +47,7 @@ def test_build_writes_report_figures_and_audit_trail(built):
         "annual-report-tables.xlsx",
         "figures.csv",
         "figures.parquet",
+        "figures-published.csv",
     ):
         assert (built / name).is_file(), name
     for step in ("validate", "figures", "annual-report"):
@@ -245,7 +246,7 @@ def test_every_relative_link_of_the_built_page_is_a_delivered_file(built):
         "annual-report-tables.xlsx",
         "annual-report.docx",
         "annual-report.pdf",
-        "figures.csv",
+        "figures-published.csv",  # readers get the published figures (contract 6.2)
     ]
     assert all((built / t).is_file() for t in targets)
 

@@ -446,10 +446,13 @@ def test_every_relative_link_of_the_page_is_a_delivered_file(rendered):
 def test_download_links_follow_the_files_delivered(tmp_path):
     assert render.download_files(("html",), tmp_path) == []
     (tmp_path / "figures.csv").write_text("table\n", encoding="utf-8")
+    assert render.download_files(("html",), tmp_path) == []  # never offered to readers
+    (tmp_path / "figures-published.csv").write_text("table\n", encoding="utf-8")
     files = [name for name, _ in render.download_files(("html", "xlsx", "pdf"), tmp_path)]
-    assert files == ["annual-report.pdf", "annual-report-tables.xlsx", "figures.csv"]
+    assert files == ["annual-report.pdf", "annual-report-tables.xlsx", "figures-published.csv"]
     block = render.downloads_markdown(render.download_files(("docx",), tmp_path))
-    assert 'href="annual-report.docx"' in block and 'href="figures.csv"' in block
+    assert 'href="annual-report.docx"' in block and 'href="figures-published.csv"' in block
+    assert 'href="figures.csv"' not in block
 
 
 @pytest.mark.slow

@@ -102,6 +102,7 @@ def test_first_build_ran_every_step_and_records_keys(base):
     assert records["figures"]["outputs"] == [
         "figures.csv",
         "figures.parquet",
+        "figures-published.csv",
         "history-notes.yml",
         "notebooks/figures.ipynb",
     ]

@@ -56,7 +56,9 @@ def test_one_workbook_per_extract_with_the_contract_headers(sample_templates):
     )
     for stem in EXTRACT_STEMS:
         sheet = openpyxl.load_workbook(sample_templates / f"{stem}.xlsx").worksheets[0]
-        assert [c.value for c in sheet[1]] == list(SPECS[stem].columns), stem
+        # the sample's reference lists no equalities (contract 1.3): those columns are left out
+        expected = [c for c in SPECS[stem].columns if not c.startswith("child_")]
+        assert [c.value for c in sheet[1]] == expected, stem
         assert sheet.freeze_panes == "A2"
 
 
