@@ -116,6 +116,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "timescales",
     *CODE_LISTS,
     "columns",
+    "sheets",
     "publication",
 )
 
@@ -161,6 +162,8 @@ class Reference:
     publication_allow: tuple[str, ...] = ()  # wording that is not personal data
     # procedure -> Stage 2 working-day limits (contract 1.1, timescales.<procedure>_stage2)
     stage2_timescales: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # extract -> the sheet of its workbook to read (``sheets: {complaints: Complaints}``)
+    sheets: dict[str, str] = field(default_factory=dict)
 
     @property
     def service_area_names(self) -> list[str]:
@@ -418,6 +421,23 @@ def _columns(raw: object, file: str) -> dict[str, dict[str, str]]:
     return result
 
 
+def _sheets(raw: object, file: str) -> dict[str, str]:
+    """The ``sheets`` key: per extract, the name of the workbook sheet holding it."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(file, "sheets must map extract names to sheet names")
+    for extract, sheet in raw.items():
+        if extract not in SPECS:
+            known = ", ".join(SPECS)
+            raise InputError(
+                file, f"sheets: unknown extract '{extract}' (the extracts are {known})"
+            )
+        if not isinstance(sheet, str) or not sheet.strip():
+            raise InputError(file, f"sheets.{extract} must be a sheet name", value=sheet)
+    return {extract: sheet.strip() for extract, sheet in raw.items()}
+
+
 def _team(entry: dict, file: str) -> Team:
     if isinstance(entry, str):
         return Team(entry.strip())
@@ -542,4 +562,5 @@ def load_reference(path: str | Path) -> Reference:
         columns=_columns(raw.get("columns"), file),
         publication_allow=_publication_allow(raw.get("publication"), file),
         stage2_timescales=_stage2_timescales(timescales, file),
+        sheets=_sheets(raw.get("sheets"), file),
     )
