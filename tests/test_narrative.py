@@ -224,15 +224,13 @@ def test_sections_without_their_inputs_say_what_to_add(figures):
         ~pl.col("table").is_in(["stage1_by_complainant", "stage1_by_child", "stage2_timescale"])
         & (pl.col("table") != "stage2_within_timescale")
     )
+    # in the reader's terms: the report never tells the analyst which column to add
     assert nar.complainant_sentence(without, YEAR, "statutory") == (
-        "Who made each complaint is not recorded for 2016/17: to report it, the complaints "
-        "extract needs a `complainant_type` column and the reference file a "
-        "`complainant_types` list."
+        "The council did not record who made each complaint in 2016/17."
     )
     assert nar.stage2_time_sentence(without, reference, YEAR, "corporate") == (
-        "The time taken to complete corporate Stage 2 reviews is not recorded for 2016/17: "
-        "to report it, the escalations extract needs a `completed_date` column and the "
-        "reference file `timescales.corporate_stage2`."
+        "The council did not measure the time taken to complete corporate Stage 2 reviews "
+        "against a time limit in 2016/17."
     )
     no_answers = without.filter(pl.col("table") != "stage1_response_days")
     assert nar.response_days_sentence(no_answers, YEAR, "corporate").startswith(

@@ -76,3 +76,12 @@ function RawBlock(raw)
   end
   return {}
 end
+
+-- A draft (the report's text still holds placeholder prose): "Draft: not for publication"
+-- under the title, where Word's title block shows an abstract.
+function Meta(meta)
+  if meta["draft-notice"] and not meta.abstract then
+    meta.abstract = pandoc.MetaBlocks({ pandoc.Para({ pandoc.Strong(pandoc.utils.stringify(meta["draft-notice"])) }) })
+    return meta
+  end
+end
