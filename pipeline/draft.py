@@ -172,13 +172,13 @@ class ExtractText:
 
 def read_for_draft(path: Path, stem: str) -> ExtractText:
     """Read one extract as trimmed text, finding its contract columns by header (the
-    header row may sit below title rows: the first of the first ten rows naming every
-    required column is used)."""
+    header row may sit below title rows: the first of the first ten rows in which headers
+    are found for at least half the required columns is used)."""
     spec = SPECS[stem]
     required = [c for c in spec.columns if c not in spec.optional]
 
     def is_header(cells: list[str]) -> bool:
-        return set(required) <= set(propose_headers([c for c in cells if c], required))
+        return 2 * len(propose_headers([c for c in cells if c], required)) >= len(required)
 
     table = read_text_table(path, is_header)
     headers = propose_headers(table.headers, list(spec.columns))

@@ -180,9 +180,9 @@ def header_note(name: str, index: int, rows: list[list[str]], sheet: str = "") -
     titles = ", ".join(f"'{_title_of(r)}'" for r in rows[:index] if _title_of(r))
     place = f" of sheet '{sheet}'" if sheet else ""
     return (
-        f"{name}: the header row{place} is the one starting '{_title_of(rows[index])}', "
-        f"below {index} row(s) of titles ({titles or 'empty'}): those were left out, "
-        "and data rows are counted from the row after the header"
+        f"{name}: the header is row {index + 1}{place}, starting '{_title_of(rows[index])}'; "
+        f"the rows above it ({titles or 'empty'}) were left out, and data rows are counted "
+        "from the row after the header"
     )
 
 
@@ -369,6 +369,7 @@ def _sheets(path: Path) -> dict[str, pl.DataFrame]:
                 infer_schema_length=0,
                 read_options={"header_row": None},
                 raise_if_empty=False,
+                drop_empty_rows=False,  # keep row numbers as the sheet counts them
             )
             for name in names
         }
@@ -967,7 +968,9 @@ def _read_extract(
     }
 
     def is_header(cells: list[str]) -> bool:
-        return required <= {_header_name(c) for c in cells}
+        """Row 1, or a row below titles holding at least half the required headers (a
+        row still lacking some gets the missing-columns message, naming that row)."""
+        return 2 * len(required & {_header_name(c) for c in cells}) >= len(required)
 
     if path.suffix.lower() == ".xlsx":
         raw = _read_xlsx_text(path, skip_headers, is_header, reference.sheets.get(stem))

@@ -85,10 +85,9 @@ def test_validation_names_every_problem_of_the_export_in_one_run(tmp_path):
     assert report.notes == [
         "complaints.xlsx: read sheet 'Complaints' (the other sheets: 'Sheet1' (empty)); "
         "name another under `sheets` in the reference file",
-        "complaints.xlsx: the header row of sheet 'Complaints' is the one starting "
-        "'case_ref', below 2 row(s) of titles ('Complaints report', 'Generated 03/04/2017 "
-        "09:12'): those were left out, and data rows are counted from the row after the "
-        "header",
+        "complaints.xlsx: the header is row 4 of sheet 'Complaints', starting 'case_ref'; "
+        "the rows above it ('Complaints report', 'Generated 03/04/2017 09:12') were left "
+        "out, and data rows are counted from the row after the header",
         "complaints.xlsx: 224 dates in column received_date hold a time of day: the date "
         "is read, the time left out",
     ]

@@ -135,9 +135,9 @@ def test_header_below_title_rows_is_found_with_a_note(raw, mini_reference):
     assert extracts.complaints.height == 10
     assert extracts.complaints["_row"].to_list()[:2] == [1, 2]  # counted after the header
     assert extracts.notes == [
-        "complaints.csv: the header row is the one starting 'case_ref', below 2 row(s) of "
-        "titles ('Complaints report', 'Generated 03/04/2017 09:12'): those were left out, "
-        "and data rows are counted from the row after the header"
+        "complaints.csv: the header is row 3, starting 'case_ref'; the rows above it "
+        "('Complaints report', 'Generated 03/04/2017 09:12') were left out, and data rows "
+        "are counted from the row after the header"
     ]
 
 
