@@ -78,10 +78,17 @@ function RawBlock(raw)
 end
 
 -- A draft (the report's text still holds placeholder prose): "Draft: not for publication"
--- under the title, where Word's title block shows an abstract.
+-- in bold on its own line under the date of Word's title block.
 function Meta(meta)
-  if meta["draft-notice"] and not meta.abstract then
-    meta.abstract = pandoc.MetaBlocks({ pandoc.Para({ pandoc.Strong(pandoc.utils.stringify(meta["draft-notice"])) }) })
+  local notice = meta["draft-notice"]
+  if notice then
+    local line = pandoc.Inlines({})
+    if meta.date then
+      line:extend(pandoc.Inlines(meta.date))
+      line:insert(pandoc.LineBreak())
+    end
+    line:insert(pandoc.Strong(pandoc.utils.stringify(notice)))
+    meta.date = pandoc.MetaInlines(line)
     return meta
   end
 end
