@@ -443,10 +443,10 @@ def _complainant_types(values: list[Value]) -> list[str]:
         lines.extend(_aliases_line("    ", value))
     children = [v.name for v in values if CHILD_WORDS.search(v.name)]
     if len(children) > 1:
+        listed = ", ".join(children[:-1]) + f" and {children[-1]}"
         lines.append(
-            f"  # {' and '.join(children)} are kept apart: their names are different words, "
-            "not spellings of one; if your system uses both for the same people, make one "
-            "an alias of the other"
+            f"  # {listed} are kept apart: different words, not spellings of one name; if "
+            "your system uses two of them for the same people, make one an alias of the other"
         )
     return lines
 
