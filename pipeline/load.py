@@ -409,7 +409,7 @@ def choose_sheet(
     ]
     chosen = (holding_header or with_data)[0]
     notes = []
-    if len(sheets) > 1:
+    if chosen != next(iter(sheets)):  # a workbook read from its first sheet needs no note
         others = ", ".join(
             f"'{n}'" + (" (empty)" if sheets[n].is_empty() else "") for n in sheets if n != chosen
         )
