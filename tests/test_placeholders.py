@@ -112,3 +112,21 @@ def test_every_format_says_draft_under_the_title(tmp_path):
     render.pandoc_docx("Body text.", tmp_path, meta, target)
     paragraphs = [(p.style.name, p.text) for p in docx.Document(str(target)).paragraphs]
     assert ("Date", "28 September 2017\nDraft: not for publication") in paragraphs
+
+
+def test_validate_and_build_say_when_the_text_is_a_draft(text_dir, tmp_path, capsys):
+    from pipeline.cli import say_draft, validation_warnings
+
+    say_draft(text_dir)
+    intro = text_dir / "introduction.md"
+    assert capsys.readouterr().out == (
+        f"Draft: the report's text still holds placeholder prose ({intro}, line 3: 'Replace "
+        f"this text'; {intro}, line 5: 'CHANGE ME'); its cover says so; a build with "
+        "--published refuses it\n"
+    )
+    (tmp_path / "out" / "validation").mkdir(parents=True)
+    (tmp_path / "out" / "validation" / "result.json").write_text(
+        '{"success": true, "warnings": ["escalations.csv: the header ..."]}'
+    )
+    assert validation_warnings(tmp_path / "out") == ["escalations.csv: the header ..."]
+    assert validation_warnings(tmp_path / "none") == []
