@@ -16,6 +16,14 @@ parsed, so that a workbook with a ``.csv`` name (or text with an ``.xlsx`` one),
 or another encoding gets a message saying what the file is and how to save it.
 Semicolon- or tab-separated CSV files are read with their separator (Excel writes
 semicolons where Windows' list separator is one); a note says so.
+
+Exports as case systems write them (issue 20): a header below title rows is found in the
+first ten rows; a workbook is read from the sheet the reference names (``sheets``) or its
+first sheet with data holding the header; refs are compared as codes (trimmed, any case,
+any kind of space), two rows with one ref being an error and links between files
+following the parent file's spelling; dates may carry a time of day (left out, with a
+note) or be written ``11-Apr-2016``; Excel day numbers and totals rows get their own
+message; a header that looks like an optional column is a warning.
 """
 
 from __future__ import annotations
