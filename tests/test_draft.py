@@ -220,3 +220,43 @@ def test_cli_reports_unreadable_extracts(raw, tmp_path, capsys):
     assert main(["init", "--raw", str(raw), "--out", str(out)]) == 2
     assert "duty.csv: the text is UTF-16" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_case_systems_workbook_is_drafted_from_its_header_below_titles(raw, tmp_path):
+    import csv
+
+    import xlsxwriter
+
+    rows = list(csv.reader((raw / "complaints.csv").open(encoding="utf-8", newline="")))
+    (raw / "complaints.csv").unlink()
+    workbook = xlsxwriter.Workbook(str(raw / "complaints.xlsx"))
+    workbook.add_worksheet("Sheet1")  # empty
+    sheet = workbook.add_worksheet("Complaints")
+    sheet.write(0, 0, "Complaints report")
+    sheet.write(1, 0, "Generated 03/04/2017 09:12")
+    own = ["Case Ref", "Procedure", "Date Received", "Service Area", "Team"]
+    sheet.write_row(3, 0, own + rows[0][5:])
+    for number, row in enumerate(rows[1:], start=4):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    text = draft_reference(raw)
+    assert (
+        "columns:  # headers of your export that stand for the contract's columns\n"
+        "  complaints:\n"
+        "    case_ref: Case Ref  # CHECK: guessed from the header\n"
+        "    received_date: Date Received  # CHECK: guessed from the header\n"
+        "    service_area: Service Area  # CHECK: guessed from the header\n"
+    ) in text
+    assert "  - name: North Services  # 6 complaints, 8 other rows" in text
+
+
+def test_no_stage2_limits_are_proposed_without_completed_dates(raw):
+    lines = (raw / "escalations.csv").read_text(encoding="utf-8").splitlines()
+    (raw / "escalations.csv").write_text(
+        "\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n", encoding="utf-8"
+    )
+    text = draft_reference(raw)
+    assert "_stage2:" not in text
+    assert (
+        "  # no completed_date in the escalations: Stage 2 time limits cannot be reported"
+    ) in text
