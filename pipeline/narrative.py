@@ -666,8 +666,8 @@ def further_definitions(reference: Reference) -> str:
         )
     else:
         parts.append(
-            "This report shows no Stage 2 time limits: the reference file sets none "
-            "(`timescales.statutory_stage2`, `timescales.corporate_stage2`)."
+            "This report shows no Stage 2 time limits: the council did not measure Stage 2 "
+            "investigations and reviews against a time limit this year."
         )
     parts += ["", "## Who complained", ""]
     types = reference.complainant_type_names
@@ -683,8 +683,8 @@ def further_definitions(reference: Reference) -> str:
         )
     else:
         parts.append(
-            "The reference file lists no complainant types (`complainant_types`), so the "
-            "report does not say who made the complaints."
+            "The council did not record who made each complaint, so the report does not say "
+            "who complained."
         )
     parts += [
         "",

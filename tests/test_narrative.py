@@ -250,4 +250,13 @@ def test_further_definitions_name_the_types_as_literal_text(mini_reference):
     assert "statutory Stage 2 investigations: 25 working days and 65 working days" in text
     assert "corporate Stage 2 reviews: 20 working days" in text
     bare = dataclasses.replace(mini_reference, complainant_types=(), stage2_timescales={})
-    assert "sets none (`timescales.statutory_stage2`" in nar.further_definitions(bare)
+    bare_text = nar.further_definitions(bare)  # in the reader's terms, no keys or columns
+    assert (
+        "This report shows no Stage 2 time limits: the council did not measure Stage 2 "
+        "investigations and reviews against a time limit this year."
+    ) in bare_text
+    assert (
+        "The council did not record who made each complaint, so the report does not say "
+        "who complained."
+    ) in bare_text
+    assert "reference file" not in bare_text and "`" not in bare_text
