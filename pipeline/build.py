@@ -514,6 +514,19 @@ def public(manifest: dict) -> dict:
     return ordered
 
 
+def refuse_placeholders_when_published(options: BuildOptions) -> None:
+    """A build with ``--published`` stops on placeholder prose in the text folder (the
+    template's sentences, CHANGE ME, CHECK), naming each file and line; without it the
+    build goes through as a draft (see :mod:`pipeline.placeholders`)."""
+    from pipeline.placeholders import published_refusal, text_placeholders
+
+    if options.published is None:
+        return
+    hits = text_placeholders(options.text)
+    if hits:
+        raise InputError(display_path(options.text), published_refusal(hits, PROJECT_ROOT))
+
+
 @holding_build_lock
 def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> BuildOutcome:
     """Build the report for ``options``, reusing every step whose inputs are unchanged.
@@ -523,6 +536,7 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     folder or the reference file is missing.
     """
     check_inputs_exist(options)
+    refuse_placeholders_when_published(options)
     # the cover's date: --published, else the day of the build (a parameter of the build)
     options = replace(options, published=options.published or date.today())
     check_output_formats(options)

@@ -165,14 +165,39 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the extracts with Great Expectations (notebooks/validate.ipynb)."""
+    from pipeline.options import DEFAULT_TEXT
     from pipeline.validate import run_validate_cli
 
-    return run_validate_cli(
+    status = run_validate_cli(
         args.year,
         Path(args.raw or default_raw(args.year)),
         Path(args.reference),
         Path(args.out or default_out(args.year)),
     )
+    say_draft(Path(args.text) if args.text else DEFAULT_TEXT)
+    return status
+
+
+def say_draft(text_dir: Path) -> None:
+    """Say so when the report's text still holds placeholder prose (the build is a draft)."""
+    from pipeline import PROJECT_ROOT
+    from pipeline.placeholders import draft_warning, text_placeholders
+
+    hits = text_placeholders(text_dir)
+    if hits:
+        say(draft_warning(hits, PROJECT_ROOT) + "; a build with --published refuses it")
+
+
+def validation_warnings(out: Path) -> list[str]:
+    """The warnings of the last validation in ``out`` (headers that look like optional
+    columns, ...)."""
+    import json
+
+    try:
+        result = json.loads((out / "validation" / "result.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(w) for w in result.get("warnings", [])]
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -269,6 +294,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         console.print(f"Rendered with {outcome.renderer}.")
     for fmt, path in outcome.outputs.items():
         console.print(f"  {fmt.upper():<4} {path}")
+    for warning in validation_warnings(options.out):
+        console.print(f"Warning: {warning}.", markup=False)
+    say_draft(options.text)
     return EXIT_OK
 
 
@@ -391,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check the extracts (Great Expectations)")
     add_year_options(validate)
+    validate.add_argument(
+        "--text", help="folder of the report's prose, checked for placeholders (report/text)"
+    )
     validate.set_defaults(run=cmd_validate)
 
     render = sub.add_parser("render", help="write the report as HTML and PDF")

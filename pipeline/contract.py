@@ -27,6 +27,21 @@ FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "recommendations": ("action",),
 }
 HEADER_ONLY_NOT_ALLOWED: tuple[str, ...] = ("complaints",)
+# extract -> its ref column that names each row once (two rows may not share a ref)
+UNIQUE_REFS: dict[str, str] = {
+    "complaints": "case_ref",
+    "escalations": "escalation_ref",
+    "lgo": "lgo_ref",
+    "duty": "duty_ref",
+    "compliments": "compliment_ref",
+}
+# (extract, column) -> (extract, column) its refs point to (the links between files)
+REF_LINKS: dict[tuple[str, str], tuple[str, str]] = {
+    ("remedies", "case_ref"): ("complaints", "case_ref"),
+    ("escalations", "case_ref"): ("complaints", "case_ref"),
+    ("findings", "escalation_ref"): ("escalations", "escalation_ref"),
+    ("recommendations", "escalation_ref"): ("escalations", "escalation_ref"),
+}
 
 
 @dataclass(frozen=True)

@@ -171,9 +171,16 @@ class ExtractText:
 
 
 def read_for_draft(path: Path, stem: str) -> ExtractText:
-    """Read one extract as trimmed text, finding its contract columns by header."""
-    table = read_text_table(path)
+    """Read one extract as trimmed text, finding its contract columns by header (the
+    header row may sit below title rows: the first of the first ten rows in which headers
+    are found for at least half the required columns is used)."""
     spec = SPECS[stem]
+    required = [c for c in spec.columns if c not in spec.optional]
+
+    def is_header(cells: list[str]) -> bool:
+        return 2 * len(propose_headers([c for c in cells if c], required)) >= len(required)
+
+    table = read_text_table(path, is_header)
     headers = propose_headers(table.headers, list(spec.columns))
     problems = repeated_columns(table.headers, spec, {}, str(path))
     if problems:
@@ -328,9 +335,10 @@ def flow(values: list[str]) -> str:
 def _aliases_line(indent: str, value: Value) -> list[str]:
     if not value.aliases:
         return []
+    reasons = "; ".join(alias_reason(value.name, a) for a in value.aliases)
     return [
         f"{indent}aliases: {flow(value.aliases)}"
-        "  # CHECK: spellings close to the name; the same thing?"
+        f"  # CHECK: spellings close to the name; the same thing? ({reasons})"
     ]
 
 
@@ -440,6 +448,13 @@ def _complainant_types(values: list[Value]) -> list[str]:
         if CHILD_WORDS.search(value.name):
             lines.append("    child: true  # CHECK: guessed from the name")
         lines.extend(_aliases_line("    ", value))
+    children = [v.name for v in values if CHILD_WORDS.search(v.name)]
+    if len(children) > 1:
+        listed = ", ".join(children[:-1]) + f" and {children[-1]}"
+        lines.append(
+            f"  # {listed} are kept apart: different words, not spellings of one name; if "
+            "your system uses two of them for the same people, make one an alias of the other"
+        )
     return lines
 
 
@@ -516,6 +531,36 @@ def _columns_yaml(extracts: dict[str, ExtractText]) -> list[str]:
     ]
 
 
+def _stage2_limits(extracts: dict[str, ExtractText]) -> list[str]:
+    """Stage 2 time limits (contract 1.1) when the escalations hold ``completed_date``:
+    the regulations' 25 and 65 working days for statutory investigations, a council's
+    own limit for corporate reviews."""
+    completed = _column(extracts, "escalations", "completed_date")
+    if completed is None:
+        return ["  # no completed_date in the escalations: Stage 2 time limits cannot be reported"]
+    dated = int(completed.is_not_null().sum())
+    return [
+        f"  statutory_stage2: [25, 65]  # CHECK: Stage 2 limits in working days ({dated} "
+        "escalations have a completed_date); the regulations set 25, at most 65",
+        "  corporate_stage2: [20]  # CHECK: the council's own corporate Stage 2 limit",
+    ]
+
+
+def alias_reason(name: str, alias: str) -> str:
+    """Why a spelling was proposed as another name's alias, in a few words."""
+    words, other = _words(name).split(), _words(alias).split()
+    if [w.rstrip("s") for w in words] == [w.rstrip("s") for w in other]:
+        return f"'{alias}' is a plural or singular of '{name}'"
+    if _without_generic_words(name) == _without_generic_words(alias):
+        fewer = " ".join(w for w in words if w not in other)
+        more = " ".join(w for w in other if w not in words)
+        if fewer or more:
+            return f"'{alias}' is '{name}' " + (f"without '{fewer}'" if fewer else f"with '{more}'")
+        return f"'{alias}' has the same words as '{name}'"
+    alike = round(fuzz.ratio(_words(name), _words(alias)))
+    return f"'{alias}' is {alike}% alike '{name}' (a typo?)"
+
+
 def draft_reference(raw_dir: str | Path) -> str:
     """The text of a reference file drafted from the extracts in ``raw_dir``."""
     raw_dir = Path(raw_dir)
@@ -530,7 +575,9 @@ def draft_reference(raw_dir: str | Path) -> str:
     lines = [
         f"# Reference file drafted by `complaints-report init` on {today} from the",
         f"# extracts in {raw_dir.resolve()}.",
-        "# Every line marked CHECK is a guess for you to confirm or correct; the counts in",
+        "# Every guess carries a comment starting with the word check in capitals: confirm",
+        "# or correct the guess, then delete that word (validate reports each line that",
+        "# still holds it, and the council's name until you write it). The counts in",
         "# comments say how often each value occurs. Then run",
         "#   complaints-report validate --reference <this file> --raw <the extracts>",
         "# and see docs/adapting.md for what each key means.",
@@ -548,6 +595,7 @@ def draft_reference(raw_dir: str | Path) -> str:
         "timescales:  # CHECK: Stage 1 limits in working days",
         "  statutory: [10, 20]",
         "  corporate: [15]",
+        *_stage2_limits(extracts),
         "",
         *_columns_yaml(extracts),
         *_outcomes(extracts),

@@ -16,17 +16,27 @@ parsed, so that a workbook with a ``.csv`` name (or text with an ``.xlsx`` one),
 or another encoding gets a message saying what the file is and how to save it.
 Semicolon- or tab-separated CSV files are read with their separator (Excel writes
 semicolons where Windows' list separator is one); a note says so.
+
+Exports as case systems write them (issue 20): a header below title rows is found in the
+first ten rows; a workbook is read from the sheet the reference names (``sheets``) or its
+first sheet with data holding the header; refs are compared as codes (trimmed, any case,
+any kind of space), two rows with one ref being an error and links between files
+following the parent file's spelling; dates may carry a time of day (left out, with a
+note) or be written ``11-Apr-2016``; Excel day numbers and totals rows get their own
+message; a header that looks like an optional column is a warning.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import fastexcel
 import polars as pl
+from rapidfuzz import fuzz
 
 from pipeline.contract import (
     EXTRACT_STEMS,
@@ -34,14 +44,30 @@ from pipeline.contract import (
     HEADER_ONLY_NOT_ALLOWED,
     OPTIONAL_FILES,
     POLARS_TYPES,
+    REF_LINKS,
     SPECS,
+    UNIQUE_REFS,
     ExtractSpec,
 )
 from pipeline.errors import InputError, extract_folder_not_found
 from pipeline.reference import EQUALITIES_COLUMNS, PROCEDURES, Reference
 
 ROW = "_row"
-DATE_SHAPE = r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$"
+# a date (ISO, UK order, or 11-Apr-2016), optionally followed by a time of day
+DATE_SHAPE = (
+    r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-[A-Za-z]{3}-\d{4})"
+    r"(?:[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$"
+)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y")
+MIDNIGHT = r"^0?0:00(?::00(?:\.0+)?)?$"
+EXCEL_NUMBER = r"^\d{1,5}(?:\.0+)?$"  # a day number as Excel stores dates (1 to 60000)
+EXCEL_NUMBER_RANGE = (1, 60000)
+TOTAL_WORDS = ("total", "totals", "grand total", "sum")
+NUMERIC_CELL = r"^-?[\d,]*\.?\d+%?$"
+HEADER_SYNONYMS = {"reference": "ref", "number": "no", "num": "no", "ombudsman": "lgo"}
+NEAR_OPTIONAL_SCORE = 85  # similarity from which an unread header is said to look like a column
+SUGGEST_SCORE = 60  # similarity from which a header is suggested for a missing column
+MAX_HEADERS_LISTED = 20
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 MAX_EXAMPLES = 10  # example values kept for a problem found on many rows
@@ -68,6 +94,8 @@ class Extracts:
     notes: list[str] = field(default_factory=list)
     # stem -> the optional columns its file has (an absent one is read as empty)
     optional_found: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # things that may be wrong without stopping (a header that looks like an optional column)
+    warnings: list[str] = field(default_factory=list)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Stem -> frame, in contract order."""
@@ -131,6 +159,39 @@ class RawTable:
     frame: pl.DataFrame  # columns named as the file names them (repeats made unique)
     headers: list[str]  # the header row exactly as the file spells it
     notes: list[str] = field(default_factory=list)
+    where: str = "row 1"  # which row (and sheet) the header was read from, for messages
+
+
+HeaderTest = Callable[[list[str]], bool]
+HEADER_SEARCH_ROWS = 10  # a header below title rows is looked for this far down
+
+
+def find_header(rows: list[list[str]], is_header: HeaderTest | None) -> int | None:
+    """The index of the first of the first rows that ``is_header`` accepts, else None."""
+    if is_header is None:
+        return None
+    return next((n for n, cells in enumerate(rows[:HEADER_SEARCH_ROWS]) if is_header(cells)), None)
+
+
+def header_index(rows: list[list[str]], is_header: HeaderTest | None) -> int:
+    """:func:`find_header`, or 0 (row 1) when no row is accepted."""
+    found = find_header(rows, is_header)
+    return 0 if found is None else found
+
+
+def _title_of(cells: list[str]) -> str:
+    return next((c.strip() for c in cells if c and c.strip()), "")
+
+
+def header_note(name: str, index: int, rows: list[list[str]], sheet: str = "") -> str:
+    """Where a header below title rows was found, and the rows left out above it."""
+    titles = ", ".join(f"'{_title_of(r)}'" for r in rows[:index] if _title_of(r))
+    place = f" of sheet '{sheet}'" if sheet else ""
+    return (
+        f"{name}: the header is row {index + 1}{place}, starting '{_title_of(rows[index])}'; "
+        f"the rows above it ({titles or 'empty'}) were left out, and data rows are counted "
+        "from the row after the header"
+    )
 
 
 def _start(path: Path) -> bytes:
@@ -217,18 +278,31 @@ def _separator(header_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _csv_header(start: bytes) -> tuple[list[str], str]:
-    """The header cells of a CSV file as it spells them, and the separator it uses."""
-    line = start.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
-    separator = _separator(line)
-    return next(csv.reader([line], delimiter=separator), []), separator
+def _csv_lines(start: bytes) -> list[str]:
+    """The first lines of a CSV file (as many as a header is looked for in)."""
+    text = start.decode("utf-8-sig", errors="replace")
+    return [line.rstrip("\r") for line in text.split("\n")[: HEADER_SEARCH_ROWS + 1]]
 
 
-def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
+def _csv_header(start: bytes, is_header: HeaderTest | None = None) -> tuple[list[str], str, int]:
+    """The header cells of a CSV file as it spells them, the separator it uses and the
+    number of title lines above the header (0 when the first line is the header)."""
+    lines = _csv_lines(start)
+    separator = _separator("\n".join(lines[:HEADER_SEARCH_ROWS]))
+    rows = [next(csv.reader([line], delimiter=separator), []) for line in lines]
+    index = header_index(rows, is_header)
+    return rows[index] if rows else [], separator, index
+
+
+def _read_csv_text(
+    path: Path, skip: tuple[str, ...] = (), is_header: HeaderTest | None = None
+) -> RawTable:
     """Read a CSV file as text columns, leaving out the columns named in ``skip``.
 
     A file separated by semicolons or tabs (Excel writes semicolons where Windows' list
     separator is one, as in much of Europe) is read with that separator and a note says so.
+    When the first line is not the header, the first of the next lines ``is_header``
+    accepts is (title lines above it are left out, and a note says so).
     """
     start = _start(path)
     if not start.strip():
@@ -236,16 +310,22 @@ def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
     problem = _what_csv_really_is(path, start)
     if problem:
         raise InputError(str(path), problem)
-    headers, separator = _csv_header(start)
+    headers, separator, above = _csv_header(start, is_header)
     notes = []
     if separator != ",":
         notes.append(
             f"{path.name} is separated by {SEPARATORS[separator]}, not commas: read as such"
         )
+    if above:
+        lines = _csv_lines(start)
+        rows = [next(csv.reader([line], delimiter=separator), []) for line in lines]
+        notes.append(header_note(path.name, above, rows))
     try:
         columns = None
         if skip:
-            header = pl.read_csv(path, n_rows=0, infer_schema=False, separator=separator).columns
+            header = pl.read_csv(
+                path, n_rows=0, infer_schema=False, separator=separator, skip_rows=above
+            ).columns
             columns = [c for c in header if _header_name(c) not in skip]
         frame = pl.read_csv(
             path,
@@ -254,6 +334,7 @@ def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
             infer_schema=False,
             raise_if_empty=True,
             truncate_ragged_lines=False,
+            skip_rows=above,
         )
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower():
@@ -261,15 +342,18 @@ def _read_csv_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
         raise InputError(str(path), f"not a readable CSV file: {exc}".splitlines()[0]) from None
     except pl.exceptions.PolarsError as exc:
         raise InputError(str(path), f"not a readable CSV file: {exc}".splitlines()[0]) from None
-    return RawTable(frame.with_row_index(ROW, offset=1), headers, notes)
+    where = f"line {above + 1}" if above else "row 1"
+    return RawTable(frame.with_row_index(ROW, offset=1), headers, notes, where)
 
 
-def read_text_table(path: str | Path) -> RawTable:
+def read_text_table(path: str | Path, is_header: HeaderTest | None = None) -> RawTable:
     """A CSV or XLSX file's cells as text, its header as the file spells it (for tools
-    that read an extract before there is a reference file, such as ``init``)."""
+    that read an extract before there is a reference file, such as ``init``); the header
+    row is the first of the first ten rows ``is_header`` accepts (row 1 without it)."""
     path = Path(path)
-    reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
-    return reader(path)
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx_text(path, (), is_header)
+    return _read_csv_text(path, (), is_header)
 
 
 def _unique_names(headers: list[str]) -> list[str]:
@@ -281,33 +365,104 @@ def _unique_names(headers: list[str]) -> list[str]:
     return names
 
 
-def _read_xlsx_text(path: Path, skip: tuple[str, ...] = ()) -> RawTable:
-    """Read the first sheet of an XLSX file as text columns (``skip`` is not used)."""
+def _sheets(path: Path) -> dict[str, pl.DataFrame]:
+    """Every sheet of a workbook as text cells, no header row (an empty sheet: no rows)."""
+    try:
+        names = fastexcel.read_excel(path).sheet_names
+        return {
+            name: pl.read_excel(
+                path,
+                sheet_name=name,
+                engine="calamine",
+                infer_schema_length=0,
+                read_options={"header_row": None},
+                raise_if_empty=False,
+                drop_empty_rows=False,  # keep row numbers as the sheet counts them
+            )
+            for name in names
+        }
+    except Exception as exc:  # fastexcel raises its own error types
+        raise InputError(str(path), f"not a readable XLSX file: {exc}".splitlines()[0]) from None
+
+
+def _rows_of(sheet: pl.DataFrame) -> list[list[str]]:
+    """The first rows of a sheet as text cells (empty cells as '')."""
+    head = sheet.head(HEADER_SEARCH_ROWS)
+    return [["" if v is None else str(v) for v in row] for row in head.iter_rows()]
+
+
+def choose_sheet(
+    path: Path, sheets: dict[str, pl.DataFrame], is_header: HeaderTest | None, named: str | None
+) -> tuple[str, list[str]]:
+    """The sheet to read and notes about the choice.
+
+    The sheet the reference names (``sheets``); else the only sheet with data; else the
+    first sheet with data holding the header (an empty first sheet is passed over).
+    """
+    if named is not None:
+        found = {n.strip().lower(): n for n in sheets}
+        if named.strip().lower() not in found:
+            listed = ", ".join(f"'{n}'" for n in sheets)
+            raise InputError(
+                str(path),
+                f"the reference file names sheet '{named}' under `sheets`, but the workbook's "
+                f"sheets are {listed}",
+            )
+        return found[named.strip().lower()], []
+    with_data = [name for name, sheet in sheets.items() if not sheet.is_empty()]
+    if not with_data:
+        raise InputError(str(path), "the workbook holds no data: every sheet is empty")
+    holding_header = [
+        n for n in with_data if find_header(_rows_of(sheets[n]), is_header) is not None
+    ]
+    chosen = (holding_header or with_data)[0]
+    notes = []
+    if chosen != next(iter(sheets)):  # a workbook read from its first sheet needs no note
+        others = ", ".join(
+            f"'{n}'" + (" (empty)" if sheets[n].is_empty() else "") for n in sheets if n != chosen
+        )
+        notes.append(
+            f"{path.name}: read sheet '{chosen}' (the other sheets: {others}); "
+            "name another under `sheets` in the reference file"
+        )
+    return chosen, notes
+
+
+def _read_xlsx_text(
+    path: Path,
+    skip: tuple[str, ...] = (),
+    is_header: HeaderTest | None = None,
+    sheet_name: str | None = None,
+) -> RawTable:
+    """Read one sheet of an XLSX file as text columns (``skip`` is not used).
+
+    The sheet is chosen by :func:`choose_sheet`; the header row is the first of its first
+    ten rows ``is_header`` accepts (row 1 when none does). Date cells arrive as text
+    (``2016-04-11 09:30:00``), read as dates later.
+    """
     problem = _what_xlsx_really_is(path, _start(path))
     if problem:
         raise InputError(str(path), problem)
-    try:
-        sheet = pl.read_excel(
-            path,
-            sheet_id=1,
-            engine="calamine",
-            infer_schema_length=0,
-            read_options={"header_row": None},
-        )
-    except Exception as exc:  # fastexcel raises its own error types
-        raise InputError(str(path), f"not a readable XLSX file: {exc}".splitlines()[0]) from None
+    sheets = _sheets(path)
+    chosen, notes = choose_sheet(path, sheets, is_header, sheet_name)
+    sheet = sheets[chosen]
     if sheet.is_empty():
-        raise InputError(str(path), "the first sheet is empty (no header row)")
+        raise InputError(str(path), f"sheet '{chosen}' is empty (no header row)")
+    rows = _rows_of(sheet)
+    index = header_index(rows, is_header)
+    if index:
+        notes.append(header_note(path.name, index, rows, chosen if len(sheets) > 1 else ""))
     headers = [
-        str(cell) if cell is not None else f"column {n + 1}" for n, cell in enumerate(sheet.row(0))
+        str(cell) if cell is not None else f"column {n + 1}"
+        for n, cell in enumerate(sheet.row(index))
     ]
-    frame = sheet.slice(1).rename(dict(zip(sheet.columns, _unique_names(headers), strict=True)))
-    # Date cells arrive as "YYYY-MM-DD 00:00:00": keep the date.
-    frame = frame.with_columns(
-        pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
-        for c in frame.columns
+    frame = sheet.slice(index + 1).rename(
+        dict(zip(sheet.columns, _unique_names(headers), strict=True))
     )
-    return RawTable(frame.with_row_index(ROW, offset=1), headers)
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c in frame.columns)
+    place = f"sheet '{chosen}', " if len(sheets) > 1 else ""
+    where = f"{place}row {index + 1}" if index else f"{place}row 1"
+    return RawTable(frame.with_row_index(ROW, offset=1), headers, notes, where)
 
 
 def _header_name(column: str) -> str:
@@ -386,35 +541,175 @@ def _contract_header(
     return frame.drop(unread).rename(renamed), labels
 
 
+def header_words(text: str) -> str:
+    """A header as words for comparing with a contract name: ``Case Reference`` and
+    ``case_ref`` both become ``case ref``."""
+    words = "".join(ch if ch.isalnum() else " " for ch in text.replace("_", " ").lower())
+    spaced = " ".join(
+        part
+        for word in words.split()
+        for part in (word.rstrip("0123456789"), word[len(word.rstrip("0123456789")) :])
+        if part
+    )
+    return " ".join(HEADER_SYNONYMS.get(w, w) for w in spaced.split())
+
+
+def nearest_header(column: str, headers: list[str], score: float) -> str | None:
+    """The header most like a contract column (RapidFuzz token-sort ratio), if any
+    reaches ``score``."""
+    scored = [(fuzz.token_sort_ratio(header_words(h), header_words(column)), h) for h in headers]
+    best = max(scored, default=(0.0, None), key=lambda pair: pair[0])
+    return best[1] if best[0] >= score else None
+
+
+def _read_as(header: str, mapping: Mapping[str, str]) -> str | None:
+    """The contract column a header is read as (None when the mapping sends its name
+    elsewhere)."""
+    name = _header_name(header)
+    wanted = {h.strip().lower(): column for column, h in mapping.items()}
+    return wanted.get(name, None if name in mapping else name)
+
+
+def _unread_headers(headers: list[str], spec: ExtractSpec, mapping: Mapping[str, str]) -> list[str]:
+    """The headers not read as any contract column, as the file spells them."""
+    return [
+        h.lstrip("\ufeff").strip()
+        for h in headers
+        if h.strip() and _read_as(h, mapping) not in spec.columns
+    ]
+
+
 def _check_columns(
     frame: pl.DataFrame,
     spec: ExtractSpec,
     file: str,
     skipped: tuple[str, ...] = (),
     mapping: Mapping[str, str] | None = None,
+    *,
+    headers: list[str] | None = None,
+    where: str = "row 1",
+    stem: str = "",
 ) -> list[InputError]:
-    """One problem per required column the header row does not name."""
+    """One problem for the file when the header row lacks required columns: which row
+    (and sheet) was read, the headers found, the nearest header for each missing column
+    and where to map them."""
     absent_allowed = (*spec.optional, *skipped)
     missing = [c for c in spec.columns if c not in frame.columns and c not in absent_allowed]
+    if not missing:
+        return []
     mapping = mapping or {}
-    problems = []
+    headers = headers if headers is not None else [c for c in frame.columns if c != ROW]
+    unread = _unread_headers(headers, spec, mapping)
+    named = [
+        f"{c} (the reference file's `columns` names it '{mapping[c]}')" if c in mapping else c
+        for c in missing
+    ]
+    shown = [h.lstrip("\ufeff").strip() for h in headers if h.strip()]
+    listed = ", ".join(f"'{h}'" for h in shown[:MAX_HEADERS_LISTED])
+    if len(shown) > MAX_HEADERS_LISTED:
+        listed += f" and {len(shown) - MAX_HEADERS_LISTED} more"
+    hints = []
     for column in missing:
-        message = "required column missing from the header row"
-        if column in mapping:
-            message += " (the header the reference file names under `columns`)"
-        label = mapped_label(mapping[column], column) if column in mapping else column
-        problems.append(InputError(file, message, column=label))
-    return problems
+        near = nearest_header(column, unread, SUGGEST_SCORE)
+        if near is not None:
+            hints.append(f"'{near}' looks like {column}")
+    stem = stem or Path(file).stem.lower()
+    message = (
+        f"required column{'s' if len(missing) > 1 else ''} missing: {', '.join(named)}. "
+        f"The header row read ({where}) holds {listed or 'no headers'}. "
+        + (
+            f"{'; '.join(hints)}: map {'it' if len(hints) == 1 else 'them'} "
+            if hints
+            else "Map the file's own headers "
+        )
+        + f"under `columns: {stem}:` in the reference file (docs/adapting.md), or draft the "
+        "mapping with `complaints-report init`"
+    )
+    only = missing[0] if len(missing) == 1 else None
+    label = mapped_label(mapping[only], only) if only in mapping else only
+    return [InputError(file, message, column=label)]
+
+
+def optional_near_misses(
+    headers: list[str],
+    spec: ExtractSpec,
+    stem: str,
+    mapping: Mapping[str, str],
+    found: tuple[str, ...],
+    file_name: str,
+    ignored: tuple[str, ...] = (),
+) -> list[str]:
+    """Warnings for optional columns the file seems to hold under another header
+    (``Completed Date`` for ``completed_date``): they would otherwise be left unread."""
+    unread = _unread_headers(headers, spec, mapping)
+    warnings = []
+    for column in spec.optional:
+        if column in found:
+            continue
+        near = nearest_header(column, unread, NEAR_OPTIONAL_SCORE)
+        if near is None or (column in ignored and _header_name(near) == column):
+            continue
+        also = ""
+        if column in ignored:
+            also = " and list the values under `complainant_types`"
+        warnings.append(
+            f"{file_name}: the header '{near}' looks like the optional column {column}, "
+            f"which is not read: to read it, map it in the reference file (`columns: "
+            f"{stem}: {column}: {near}`){also}"
+        )
+    return warnings
+
+
+TOTALS_MESSAGE = "looks like a totals row: delete it"
+
+
+def _totals_rows(frame: pl.DataFrame, spec: ExtractSpec) -> list[int]:
+    """Rows whose ref or first cell says ``Total`` and whose other required cells are
+    empty or numbers (a totals row under the data)."""
+    ref = next(iter(spec.columns))
+    first = next((c for c in frame.columns if c != ROW), None)
+    if first is None:
+        return []
+
+    def says_total(column: str) -> pl.Expr:
+        word = pl.col(column).str.strip_chars().str.strip_chars_end(":").str.to_lowercase()
+        return word.is_in(TOTAL_WORDS).fill_null(False)
+
+    labelled = says_total(first)
+    if ref in frame.columns and ref != first:
+        labelled = labelled | says_total(ref)
+    others = [c for c in spec.columns if c in frame.columns and c not in (ref, first)]
+    blank_or_number = [
+        pl.col(c).is_null()
+        | pl.col(c).str.strip_chars().eq("")
+        | pl.col(c).str.strip_chars().str.contains(NUMERIC_CELL)
+        for c in others
+    ]
+    mask = labelled & pl.all_horizontal(blank_or_number) if blank_or_number else labelled
+    return frame.filter(mask)[ROW].to_list()
+
+
+def ref_text(column: str) -> pl.Expr:
+    """A ref as read: any kind of space (non-breaking ones too) made one plain space, and
+    trimmed."""
+    return pl.col(column).str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def ref_key(column: str) -> pl.Expr:
+    """How refs are compared: trimmed, any kind of space made plain, in any case."""
+    return ref_text(column).str.to_lowercase()
 
 
 def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
     """Keep the contract columns as trimmed text, nulls for empty cells; drop blank rows."""
+
+    def text(column: str) -> pl.Expr:
+        if column.endswith("_ref"):
+            return ref_text(column)
+        return pl.col(column).str.strip_chars()
+
     columns = [
-        (
-            pl.col(c).str.strip_chars().replace("", None)
-            if c in frame.columns
-            else pl.lit(None, pl.String)
-        ).alias(c)
+        (text(c).replace("", None) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
         for c in spec.columns
     ]
     frame = frame.select(pl.col(ROW).cast(pl.UInt32), *columns)
@@ -422,13 +717,24 @@ def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
 
 
 def _date_expr(column: str) -> pl.Expr:
-    """ISO ``YYYY-MM-DD`` or UK ``DD/MM/YYYY`` (four-digit years); anything else is null."""
-    text = pl.col(column)
-    parsed = pl.coalesce(
-        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-        text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
-    )
-    return pl.when(text.str.contains(DATE_SHAPE)).then(parsed)
+    """A date written ISO ``YYYY-MM-DD``, UK ``DD/MM/YYYY`` or ``11-Apr-2016`` (four-digit
+    years), with or without a time of day after it (left out); anything else is null."""
+    day = pl.col(column).str.extract(DATE_SHAPE, 1)
+    return pl.coalesce(day.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS)
+
+
+def _time_of_day(column: str) -> pl.Expr:
+    """Whether a date cell also holds a time of day other than midnight."""
+    time = pl.col(column).str.extract(DATE_SHAPE, 2)
+    return time.is_not_null() & ~time.str.contains(MIDNIGHT)
+
+
+def _excel_number(column: str) -> pl.Expr:
+    """Whether a cell holds a whole number Excel uses for a date (1 to 60000)."""
+    text = pl.col(column).str.strip_chars()
+    number = text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+    low, high = EXCEL_NUMBER_RANGE
+    return text.str.contains(EXCEL_NUMBER) & number.is_between(low, high)
 
 
 def _int_expr(column: str) -> pl.Expr:
@@ -462,36 +768,109 @@ def _typed(frame: pl.LazyFrame, spec: ExtractSpec) -> pl.LazyFrame:
     )
 
 
+EXCEL_NUMBER_HINT = "looks like an Excel date number: format the column as a date before saving"
+
+
 def _check_parsed(
     frame: pl.DataFrame, spec: ExtractSpec, file: str, labels: Mapping[str, str]
-) -> tuple[pl.DataFrame, list[InputError]]:
+) -> tuple[pl.DataFrame, list[InputError], list[str]]:
     """Every cell that did not parse, one problem per column; then drop the kept texts.
 
-    One pass flags the columns with an unreadable cell; only those are looked at again.
-    The cells that did not parse stay empty (null) in the frame.
+    One pass flags the columns with an unreadable cell (and the date columns holding a
+    time of day); only those are looked at again. A date column's whole numbers get their
+    own message (Excel's day numbers). The cells that did not parse stay empty (null) in
+    the frame. Returns the frame, the problems and notes (times of day left out).
     """
     kinds = {c: k for c, k in spec.columns.items() if k != "text"}
     if not kinds:
-        return frame, []
+        return frame, [], []
+    dates = [c for c, k in kinds.items() if k == "date"]
     unparsed = {c: pl.col(f"_text_{c}").is_not_null() & pl.col(c).is_null() for c in kinds}
-    flags = frame.select(expr.any().alias(c) for c, expr in unparsed.items()).row(0, named=True)
-    problems = []
+    timed = {c: _time_of_day(f"_text_{c}").fill_null(False) for c in dates}
+    flags = frame.select(
+        *(expr.any().alias(c) for c, expr in unparsed.items()),
+        *(expr.sum().alias(f"_timed_{c}") for c, expr in timed.items()),
+    ).row(0, named=True)
+    problems, notes = [], []
+    name = Path(file).name
+
+    def problem(rows: pl.Expr, column: str, message: str) -> None:
+        bad = frame.filter(rows).select(ROW, f"_text_{column}")
+        if bad.is_empty():
+            return
+        values = bad[f"_text_{column}"].unique(maintain_order=True).head(MAX_EXAMPLES)
+        problems.append(
+            InputError(
+                file,
+                message,
+                rows=bad[ROW].to_list(),
+                column=labels.get(column, column),
+                values=values.to_list(),
+            )
+        )
+
     for column, kind in kinds.items():
         if flags[column]:
-            bad = frame.filter(unparsed[column]).select(ROW, f"_text_{column}")
-            problems.append(
-                InputError(
-                    file,
-                    TYPE_HINTS[kind],
-                    rows=bad[ROW].to_list(),
-                    column=labels.get(column, column),
-                    values=bad[f"_text_{column}"]
-                    .unique(maintain_order=True)
-                    .head(MAX_EXAMPLES)
-                    .to_list(),
-                )
+            if kind == "date":
+                number = _excel_number(f"_text_{column}")
+                problem(unparsed[column] & number, column, EXCEL_NUMBER_HINT)
+                problem(unparsed[column] & ~number, column, TYPE_HINTS[kind])
+            else:
+                problem(unparsed[column], column, TYPE_HINTS[kind])
+        if kind == "date" and flags[f"_timed_{column}"]:
+            count = flags[f"_timed_{column}"]
+            notes.append(
+                f"{name}: {count} date{'s' if count > 1 else ''} in column "
+                f"{labels.get(column, column)} hold a time of day: the date is read, the "
+                "time left out"
             )
-    return frame.drop(f"_text_{c}" for c in kinds), problems
+    return frame.drop(f"_text_{c}" for c in kinds), problems, notes
+
+
+def refs_written_twice(frame: pl.DataFrame, column: str, file: str, label: str) -> list[InputError]:
+    """Refs that differ only in case or spaces (``CO1-16-0002`` and ``co1-16-0002``): one
+    problem naming the rows of each such group (refs name one case each)."""
+    groups = (
+        frame.filter(pl.col(column).is_not_null())
+        .group_by(ref_key(column).alias("_key"), maintain_order=True)
+        .agg(pl.col(ROW), pl.col(column).alias("_spellings"))
+        .filter(pl.col("_spellings").list.n_unique() > 1)
+    )
+    problems = []
+    for rows, spellings in groups.select(ROW, "_spellings").iter_rows():
+        listed = ", ".join(f"'{v}' (row {r})" for r, v in zip(rows, spellings, strict=True))
+        problems.append(
+            InputError(
+                file,
+                f"{listed} are one ref written differently (refs are compared ignoring case "
+                "and spaces): each row needs its own ref; delete the repeated row or correct "
+                "its ref",
+                rows=rows,
+                column=label,
+                values=list(dict.fromkeys(spellings)),
+            )
+        )
+    return problems
+
+
+def linked_refs(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Refs that point into another file (a remedy's ``case_ref``) written as that file
+    writes them, when they differ only in case or spaces; unmatched refs are kept."""
+    frames = dict(frames)
+    for (child, column), (parent, parent_column) in REF_LINKS.items():
+        spellings = (
+            frames[parent]
+            .select(ref_key(parent_column).alias("key"), pl.col(parent_column).alias("ref"))
+            .drop_nulls()
+            .unique("key", keep="first", maintain_order=True)
+        )
+        if spellings.is_empty() or frames[child].is_empty():
+            continue
+        written = ref_key(column).replace_strict(
+            spellings["key"], spellings["ref"], default=pl.col(column), return_dtype=pl.String
+        )
+        frames[child] = frames[child].with_columns(written.alias(column))
+    return frames
 
 
 def _canonical(column: str, spellings: Mapping[str, str]) -> pl.Expr:
@@ -579,6 +958,7 @@ class ExtractRead:
     problems: list[InputError]
     notes: list[str]
     found: tuple[str, ...] = ()  # the optional columns the file has
+    warnings: list[str] = field(default_factory=list)  # headers that look like optional ones
 
 
 def _read_extract(
@@ -597,9 +977,22 @@ def _read_extract(
     ignored = ignored_columns(stem, reference)
     skip = (() if free_text else FREE_TEXT_COLUMNS.get(stem, ())) + ignored
     skip_headers = tuple(reference.header_of(stem, c).lower() for c in skip)
-    reader = _read_xlsx_text if path.suffix.lower() == ".xlsx" else _read_csv_text
-    raw = reader(path, skip_headers)
-    headers, notes, frame = raw.headers, raw.notes, raw.frame
+    required = {
+        reference.header_of(stem, c).lower()
+        for c in spec.columns
+        if c not in spec.optional and c not in skip
+    }
+
+    def is_header(cells: list[str]) -> bool:
+        """Row 1, or a row below titles holding at least half the required headers (a
+        row still lacking some gets the missing-columns message, naming that row)."""
+        return 2 * len(required & {_header_name(c) for c in cells}) >= len(required)
+
+    if path.suffix.lower() == ".xlsx":
+        raw = _read_xlsx_text(path, skip_headers, is_header, reference.sheets.get(stem))
+    else:
+        raw = _read_csv_text(path, skip_headers, is_header)
+    headers, notes, frame, where = raw.headers, raw.notes, raw.frame, raw.where
     del raw  # hold the file's text columns no longer than the frame below does
     read = {c: kind for c, kind in spec.columns.items() if c not in ignored}
     repeated = repeated_columns(headers, replace(spec, columns=read), mapping, file)
@@ -607,11 +1000,16 @@ def _read_extract(
         raise InputError.collected(repeated, file)
     frame, labels = _contract_header(frame, mapping)
     frame = frame.drop(skip, strict=False)
-    problems = _check_columns(frame, spec, file, skip, mapping)
+    problems = _check_columns(
+        frame, spec, file, skip, mapping, headers=headers, where=where, stem=stem
+    )
     if problems:
         raise InputError.collected(problems, file)
     found = tuple(c for c in spec.optional if c in frame.columns)
-    frame = _trimmed(frame, spec)
+    warnings = optional_near_misses(headers, spec, stem, mapping, found, path.name, ignored)
+    totals = _totals_rows(frame, spec)
+    problems = [InputError(file, TOTALS_MESSAGE, rows=totals)] if totals else []
+    frame = _trimmed(frame.filter(~pl.col(ROW).is_in(totals)), spec)
     if stem in HEADER_ONLY_NOT_ALLOWED and frame.is_empty():
         raise InputError(file, "the file has a header but no data rows")
     vocabularies = _vocabularies(stem, reference)
@@ -621,10 +1019,14 @@ def _read_extract(
         .pipe(_canonical_teams, reference)
         .collect()
     )
-    frame, problems = _check_parsed(frame, spec, file, labels)
+    frame, unparsed, date_notes = _check_parsed(frame, spec, file, labels)
+    problems += unparsed
+    if stem in UNIQUE_REFS:
+        ref = UNIQUE_REFS[stem]
+        problems += refs_written_twice(frame, ref, file, labels.get(ref, ref))
     schema = {ROW: pl.UInt32(), **{c: POLARS_TYPES[k] for c, k in spec.columns.items()}}
     frame = frame.select(pl.col(c).cast(t) for c, t in schema.items())
-    return ExtractRead(frame, labels, problems, notes, found)
+    return ExtractRead(frame, labels, problems, notes + date_notes, found, warnings)
 
 
 def empty_extract(stem: str) -> pl.DataFrame:
@@ -652,6 +1054,7 @@ def read_extracts(
     found: dict[str, tuple[str, ...]] = {}
     problems: list[InputError] = []
     notes: list[str] = []
+    warnings: list[str] = []
     unreadable: list[str] = []
     for stem in EXTRACT_STEMS:
         frames[stem] = empty_extract(stem)
@@ -673,13 +1076,15 @@ def read_extracts(
         frames[stem], labels[stem], found[stem] = read.frame, read.labels, read.found
         problems.extend(read.problems)
         notes.extend(read.notes)
+        warnings.extend(read.warnings)
     extracts = Extracts(
-        **frames,
+        **linked_refs(frames),
         files=files,
         labels=labels,
         unreadable=tuple(unreadable),
         notes=notes,
         optional_found=found,
+        warnings=warnings,
     )
     return extracts, problems
 

@@ -702,42 +702,30 @@ def bullet_list(items: Sequence[str]) -> str:
 # ---------------------------------------------------------------- sections of contract 1.1
 
 
-# What a section reports when its inputs are absent: the subject, then the column and
-# the reference-file key that would record it (contract 1.1).
-MISSING_INPUTS: dict[str, tuple[str, str, str, str]] = {
-    "complainant": (
-        "Who made each complaint",
-        "complainant_type",
-        "complaints",
-        "a `complainant_types` list",
-    ),
+# What a section reports when its inputs are absent, in the reader's terms (a committee
+# paper never tells the analyst which column to add: validation does that). {year} is
+# the year as shown (2016/17).
+MISSING_INPUTS: dict[str, str] = {
+    "complainant": "The council did not record who made each complaint in {year}.",
     "statutory_stage2": (
-        "The time taken to complete statutory Stage 2 investigations",
-        "completed_date",
-        "escalations",
-        "`timescales.statutory_stage2`",
+        "The council did not measure the time taken to complete statutory Stage 2 "
+        "investigations against a time limit in {year}."
     ),
     "corporate_stage2": (
-        "The time taken to complete corporate Stage 2 reviews",
-        "completed_date",
-        "escalations",
-        "`timescales.corporate_stage2`",
+        "The council did not measure the time taken to complete corporate Stage 2 reviews "
+        "against a time limit in {year}."
     ),
 }
 
 
 def not_recorded_sentence(what: str, year: str) -> str:
-    """One sentence for a section whose inputs are absent: what is not recorded and the
-    column and reference key that would record it (``what`` is a key of MISSING_INPUTS)."""
-    subject, column, extract, key = MISSING_INPUTS[what]
-    return (
-        f"{subject} is not recorded for {display_year(year)}: to report it, the {extract} "
-        f"extract needs a `{column}` column and the reference file {key}."
-    )
+    """One sentence for a section whose inputs are absent: what the council did not
+    record (``what`` is a key of MISSING_INPUTS)."""
+    return MISSING_INPUTS[what].format(year=display_year(year))
 
 
 def complainant_sentence(figures: pl.DataFrame, year: str, procedure: str) -> str:
-    """Who made the procedure's Stage 1 complaints, or how to start recording it."""
+    """Who made the procedure's Stage 1 complaints, or that it was not recorded."""
     if not recorded(figures, "stage1_by_complainant", year, procedure):
         return not_recorded_sentence("complainant", year)
     sentence = children_sentence(figures, year, procedure, f"{procedure} Stage 1 complaint")
@@ -768,7 +756,7 @@ def response_days_sentence(figures: pl.DataFrame, year: str, procedure: str) -> 
 def stage2_time_sentence(
     figures: pl.DataFrame, reference: Reference, year: str, procedure: str
 ) -> str:
-    """Stage 2 escalations completed within the limits, or how to start recording it."""
+    """Stage 2 escalations completed within the limits, or that they were not measured."""
     if not recorded(figures, "stage2_within_timescale", year, procedure):
         return not_recorded_sentence(f"{procedure}_stage2", year)
     noun = STAGE2_NOUNS[procedure]
@@ -814,8 +802,8 @@ def further_definitions(reference: Reference) -> str:
         )
     else:
         parts.append(
-            "This report shows no Stage 2 time limits: the reference file sets none "
-            "(`timescales.statutory_stage2`, `timescales.corporate_stage2`)."
+            "This report shows no Stage 2 time limits: the council did not measure Stage 2 "
+            "investigations and reviews against a time limit this year."
         )
     parts += ["", "## Who complained", ""]
     types = reference.complainant_type_names
@@ -831,8 +819,8 @@ def further_definitions(reference: Reference) -> str:
         )
     else:
         parts.append(
-            "The reference file lists no complainant types (`complainant_types`), so the "
-            "report does not say who made the complaints."
+            "The council did not record who made each complaint, so the report does not say "
+            "who complained."
         )
     parts += [
         "",

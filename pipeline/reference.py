@@ -120,6 +120,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "timescales",
     *CODE_LISTS,
     "columns",
+    "sheets",
     "publication",
     "contact",
     "equalities",
@@ -218,6 +219,8 @@ class Reference:
     contact: tuple[str, ...] = ()
     equalities: Equalities = Equalities()  # contract 1.3: nothing recorded by default
     disclosure: Disclosure | None = None  # contract 1.3: None publishes every count
+    # extract -> the sheet of its workbook to read (``sheets: {complaints: Complaints}``)
+    sheets: dict[str, str] = field(default_factory=dict)
 
     @property
     def service_area_names(self) -> list[str]:
@@ -481,6 +484,23 @@ def _columns(raw: object, file: str) -> dict[str, dict[str, str]]:
     return result
 
 
+def _sheets(raw: object, file: str) -> dict[str, str]:
+    """The ``sheets`` key: per extract, the name of the workbook sheet holding it."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(file, "sheets must map extract names to sheet names")
+    for extract, sheet in raw.items():
+        if extract not in SPECS:
+            known = ", ".join(SPECS)
+            raise InputError(
+                file, f"sheets: unknown extract '{extract}' (the extracts are {known})"
+            )
+        if not isinstance(sheet, str) or not sheet.strip():
+            raise InputError(file, f"sheets.{extract} must be a sheet name", value=sheet)
+    return {extract: sheet.strip() for extract, sheet in raw.items()}
+
+
 def _team(entry: dict, file: str) -> Team:
     if isinstance(entry, str):
         return Team(entry.strip())
@@ -703,4 +723,5 @@ def load_reference(path: str | Path) -> Reference:
         contact=_contact(raw.get("contact"), file),
         equalities=_equalities(raw.get("equalities"), file),
         disclosure=_disclosure(raw.get("disclosure"), file),
+        sheets=_sheets(raw.get("sheets"), file),
     )

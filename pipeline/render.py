@@ -55,6 +55,7 @@ import yaml
 from pipeline import PROJECT_ROOT, safe
 from pipeline.csp import PolicyError, add_content_security_policy
 from pipeline.files import atomic_write, atomic_write_text
+from pipeline.placeholders import DRAFT_NOTICE
 from pipeline.provenance import package_versions, sha256_file
 from pipeline.years import display_year
 
@@ -130,6 +131,7 @@ class DocumentInfo:
     year: str
     published: dt.date
     key_messages: tuple[str, ...] = ()
+    draft: bool = False  # the text holds placeholder prose: the cover says "Draft"
 
     def metadata(self) -> dict[str, object]:
         """Pandoc/Quarto metadata: title, subtitle, period, date, key-messages, lang.
@@ -148,6 +150,8 @@ class DocumentInfo:
         }
         if self.key_messages:
             data["key-messages"] = list(self.key_messages)
+        if self.draft:
+            data["draft-notice"] = DRAFT_NOTICE
         return data
 
 
@@ -732,6 +736,7 @@ def execute_report(
 ) -> Path:
     """Execute the report notebook into ``out_dir/annual-report.ipynb`` (charts beside it),
     with the front matter and, for an HTML page, the list of files delivered beside it."""
+    from pipeline.placeholders import text_placeholders
     from pipeline.reference import load_reference
 
     out_dir = Path(out_dir).resolve()
@@ -739,7 +744,12 @@ def execute_report(
     formats = check_formats(formats)
     authority = load_reference(reference).authority
     info = DocumentInfo(
-        report_title(year), authority, year, published or dt.date.today(), tuple(key_messages)
+        report_title(year),
+        authority,
+        year,
+        published or dt.date.today(),
+        tuple(key_messages),
+        draft=bool(text_placeholders(Path(text_dir))),
     )
     parameters = {
         "year": year,

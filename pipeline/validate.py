@@ -27,10 +27,12 @@ from typing import Any
 import polars as pl
 
 from pipeline import PROJECT_ROOT
+from pipeline.contract import FREE_TEXT_COLUMNS
 from pipeline.datadocs import make_offline
 from pipeline.errors import InputError, rows_text
 from pipeline.files import replace_folder
 from pipeline.load import EXTRACT_STEMS, ROW, Extracts, read_extracts
+from pipeline.placeholders import reference_message, reference_placeholders
 from pipeline.publication import personal_data_hits
 from pipeline.reference import Reference, load_reference
 from pipeline.safe import markdown_code
@@ -72,7 +74,7 @@ class Failure:
         if self.rows:
             where += f", {rows_text(self.rows)}"
         text = f"- {where}: {self.message}"
-        if self.values:
+        if self.values and not shows_free_text(self.file, self.column):
             label = "value" if len(self.values) == 1 else "values"
             shown = ", ".join(markdown_code(repr(v)) for v in self.values)
             text += f" ({label}: {shown})"
@@ -90,6 +92,7 @@ class ValidationReport:
     )
     checks: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # may be wrong; do not stop the build
 
     @property
     def success(self) -> bool:
@@ -105,7 +108,8 @@ class ValidationReport:
     def summary_markdown(self) -> str:
         """The analyst's summary: every problem grouped by file, or a line saying all passed."""
         title = f"# Validation of the {display_year(self.year)} extracts"
-        notes = [f"Note: {note}." for note in self.notes]
+        notes = [f"Warning: {warning}." for warning in self.warnings]
+        notes += [f"Note: {note}." for note in self.notes]
         if self.success:
             return "\n\n".join([title, f"PASSED: all {self.checks} checks passed.", *notes]) + "\n"
         groups = self.by_file()
@@ -129,7 +133,18 @@ class ValidationReport:
             "checks": self.checks,
             "failures": [asdict(f) for f in self.failures],
             "notes": self.notes,
+            "warnings": self.warnings,
         }
+
+
+def shows_free_text(file: str, column: str | None) -> bool:
+    """Whether a column is one of the free-text columns (compliment texts, Ombudsman
+    summaries, recommended actions), named as the contract or the mapping names it: the
+    summary never shows their values."""
+    columns = FREE_TEXT_COLUMNS.get(Path(file).stem.lower(), ())
+    if not column:
+        return False
+    return any(column == c or column.endswith(f"({c})") for c in columns)
 
 
 def _extract_order(file: str) -> int:
@@ -459,6 +474,22 @@ def publication_failures(extracts: Extracts, reference: Reference) -> list[Failu
     ]
 
 
+def placeholder_failures(reference_path: Path) -> list[Failure]:
+    """Every line of the reference file still marked CHANGE ME or CHECK (left by ``init``):
+    an unreviewed draft does not pass."""
+    return [
+        Failure(
+            file=reference_path.name,
+            column=None,
+            rows=[],
+            values=[],
+            rule="placeholder",
+            message=reference_message(hit),
+        )
+        for hit in reference_placeholders(reference_path)
+    ]
+
+
 def failure_from_input_error(error: InputError) -> Failure:
     """A load-level problem in the same shape as a failed check."""
     return Failure(
@@ -523,6 +554,7 @@ def validate_extracts(
     work = Path(tempfile.mkdtemp(dir=out_dir, prefix=".validation-new-"))
     work.chmod(0o755)
     try:
+        report.failures.extend(placeholder_failures(Path(reference_path)))
         try:
             reference = load_reference(reference_path)
             parameters = suite_parameters(reference, year)
@@ -533,6 +565,7 @@ def validate_extracts(
             load = failures_from_input_errors(problems)
             report.failures.extend(load)
             report.notes.extend(extracts.notes)
+            report.warnings.extend(extracts.warnings)
             files = {stem: extracts.file_name(stem) for stem in EXTRACT_STEMS}
             labels = {files[stem]: extracts.labels.get(stem, {}) for stem in EXTRACT_STEMS}
             frames = frames_to_check(extracts, reference)

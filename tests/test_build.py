@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT
 from pipeline.build import BuildOptions, leftovers
 from pipeline.cli import build_parser, main
+from pipeline.placeholders import text_placeholders
 
 pytestmark = pytest.mark.slow
 
@@ -29,9 +30,31 @@ def raw(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(raw, tmp_path_factory) -> Path:
+def text(tmp_path_factory) -> Path:
+    """The report's prose without its lines of placeholder prose, if any are left (a build
+    with --published refuses them; see pipeline/placeholders.py)."""
+    folder = tmp_path_factory.mktemp("text")
+    shutil.copytree(ROOT / "report" / "text", folder, dirs_exist_ok=True)
+    for hit in text_placeholders(folder):
+        lines = hit.file.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[hit.line - 1] = "\n"
+        hit.file.write_text("".join(lines), encoding="utf-8")
+    assert text_placeholders(folder) == []
+    return folder
+
+
+def publish_command(raw: Path, out: Path, text: Path) -> list[str]:
+    """The sample's build as it goes to committee: dated, its prose in ``text``."""
+    return ["build", "--raw", str(raw), "--out", str(out), "--text", str(text)] + [
+        "--published",
+        "2017-09-28",
+    ]
+
+
+@pytest.fixture(scope="module")
+def built(raw, text, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "2016-17"
-    assert main(["build", "--raw", str(raw), "--out", str(out), "--published", "2017-09-28"]) == 0
+    assert main(publish_command(raw, out, text)) == 0
     return out
 
 
@@ -173,7 +196,7 @@ def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):
     assert inputs[complaints] == hashlib.sha256((raw / "complaints.csv").read_bytes()).hexdigest()
     assert any(k.endswith("authority.yml") for k in inputs)
     assert any(k.endswith("2015-16.csv") for k in inputs)
-    assert any(k.startswith("report/text/") for k in inputs)
+    assert any(k.endswith("commentary.md") for k in inputs)  # the prose, wherever it is
     assert {"python", "polars", "great_expectations", "altair", "typst"} <= set(data["versions"])
     assert set(data["steps"]) == {
         "validate",
@@ -251,9 +274,9 @@ def test_every_relative_link_of_the_built_page_is_a_delivered_file(built):
     assert all((built / t).is_file() for t in targets)
 
 
-def test_unchanged_rebuild_is_reused(built, raw, capsys):
+def test_unchanged_rebuild_is_reused(built, raw, text, capsys):
     before = manifest(built)
-    command = ["build", "--raw", str(raw), "--out", str(built), "--published", "2017-09-28"]
+    command = publish_command(raw, built, text)
     assert main(command) == 0
     assert "reusing" in capsys.readouterr().out
     assert manifest(built) == before

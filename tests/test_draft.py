@@ -37,6 +37,15 @@ def drafted(raw: Path, tmp_path: Path):
     return out, load_reference(out)
 
 
+def reviewed(path: Path) -> Path:
+    """The draft as an analyst leaves it after review: the council named, every CHECK
+    mark deleted (the guesses kept)."""
+    text = path.read_text(encoding="utf-8").replace("Name of the Council (CHANGE ME)", "Mini")
+    out = path.with_name("reviewed.yml")
+    out.write_text(text.replace("CHECK", "checked"), encoding="utf-8")
+    return out
+
+
 def areas(reference) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     """Areas -> teams with their aliases (aliases match in any case, as loading does)."""
     return {
@@ -66,15 +75,40 @@ def test_mini_council_reproduced_and_validates(tmp_path, mini_reference):
         "Maladministration No Injustice",
     ]
     assert reference.authority == "Name of the Council (CHANGE ME)"
-    report = validate_extracts(MINI / "raw", out, "2016-17", tmp_path / "out")
+    assert reference.stage2_timescales == mini_reference.stage2_timescales  # completed_date
+    report = validate_extracts(MINI / "raw", reviewed(out), "2016-17", tmp_path / "out")
     assert report.success, report.summary_markdown()
+
+
+def test_an_unreviewed_draft_does_not_validate(tmp_path):
+    out, _ = drafted(MINI / "raw", tmp_path)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    marked = [n for n, line in enumerate(lines, start=1) if "CHECK" in line or "CHANGE ME" in line]
+    report = validate_extracts(MINI / "raw", out, "2016-17", tmp_path / "out")
+    assert not report.success
+    assert [(f.file, f.message.split(" ")[1]) for f in report.failures] == [
+        ("drafted.yml", str(n)) for n in marked
+    ]
+    assert len(marked) > 15  # every CHECK the draft writes, the council's name first
+    summary = report.summary_markdown()
+    assert (
+        f"- **drafted.yml**: line {marked[0]} still holds 'CHANGE ME' (a value init could "
+        "not know): write the real one"
+    ) in summary
+    assert (
+        f"- **drafted.yml**: line {marked[1]} is still marked CHECK (a guess of init): "
+        "confirm or correct it, then delete the word CHECK"
+    ) in summary
 
 
 def test_counts_and_checks_are_comments(tmp_path):
     text = draft_reference(MINI / "raw")
     assert "  - name: North Services  # 6 complaints, 8 other rows" in text
     assert "      - name: Alpha Team  # 5 complaints, 4 other rows" in text
-    assert "        aliases: [alpha]  # CHECK: spellings close to the name" in text
+    assert (
+        "        aliases: [alpha]  # CHECK: spellings close to the name; the same thing? "
+        "('alpha' is 'Alpha Team' without 'team')"
+    ) in text
     assert "  # not in these extracts, in the contract's list: Complainant not Engaging" in text
 
 
@@ -98,7 +132,7 @@ def test_near_identical_spellings_become_aliases_of_the_most_frequent(raw, tmp_p
     text = draft_reference(raw)
     assert "  - Case Management  # 5 rows\n    # CHECK: also spelled [Case Managment]" in text
     assert reference.duty_categories == ("Advice", "Out Of Time")  # as spelled; no alias
-    report = validate_extracts(raw, out, "2016-17", tmp_path / "out")
+    report = validate_extracts(raw, reviewed(out), "2016-17", tmp_path / "out")
     # natures have no aliases: the one thing left to decide is the misspelt nature
     assert [(f.file, f.column, f.values) for f in report.failures] == [
         ("complaints.csv", "nature", ["Case Managment"])
@@ -116,7 +150,7 @@ def test_unknown_outcomes_get_a_kind_from_their_response_dates(raw, tmp_path):
     assert kinds["Closed by Complainant"] == ("closed", False)
     assert kinds["Partly Upheld"] == ("answered", True)
     assert "kind: closed  # CHECK kind and upheld: 0 of 1 cases have a response date" in text
-    assert validate_extracts(raw, out, "2016-17", tmp_path / "out").success
+    assert validate_extracts(raw, reviewed(out), "2016-17", tmp_path / "out").success
 
 
 def test_complainant_types_in_the_contract_shape(raw, tmp_path):
@@ -186,3 +220,43 @@ def test_cli_reports_unreadable_extracts(raw, tmp_path, capsys):
     assert main(["init", "--raw", str(raw), "--out", str(out)]) == 2
     assert "duty.csv: the text is UTF-16" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_case_systems_workbook_is_drafted_from_its_header_below_titles(raw, tmp_path):
+    import csv
+
+    import xlsxwriter
+
+    rows = list(csv.reader((raw / "complaints.csv").open(encoding="utf-8", newline="")))
+    (raw / "complaints.csv").unlink()
+    workbook = xlsxwriter.Workbook(str(raw / "complaints.xlsx"))
+    workbook.add_worksheet("Sheet1")  # empty
+    sheet = workbook.add_worksheet("Complaints")
+    sheet.write(0, 0, "Complaints report")
+    sheet.write(1, 0, "Generated 03/04/2017 09:12")
+    own = ["Case Ref", "Procedure", "Date Received", "Service Area", "Team"]
+    sheet.write_row(3, 0, own + rows[0][5:])
+    for number, row in enumerate(rows[1:], start=4):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    text = draft_reference(raw)
+    assert (
+        "columns:  # headers of your export that stand for the contract's columns\n"
+        "  complaints:\n"
+        "    case_ref: Case Ref  # CHECK: guessed from the header\n"
+        "    received_date: Date Received  # CHECK: guessed from the header\n"
+        "    service_area: Service Area  # CHECK: guessed from the header\n"
+    ) in text
+    assert "  - name: North Services  # 6 complaints, 8 other rows" in text
+
+
+def test_no_stage2_limits_are_proposed_without_completed_dates(raw):
+    lines = (raw / "escalations.csv").read_text(encoding="utf-8").splitlines()
+    (raw / "escalations.csv").write_text(
+        "\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n", encoding="utf-8"
+    )
+    text = draft_reference(raw)
+    assert "_stage2:" not in text
+    assert (
+        "  # no completed_date in the escalations: Stage 2 time limits cannot be reported"
+    ) in text

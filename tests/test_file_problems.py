@@ -239,9 +239,15 @@ def test_missing_columns_each_named(raw, mini_reference):
     frame = pl.read_csv(path, infer_schema=False).drop("status", "decision_date")
     frame.write_csv(path)
     problems = problems_of(raw, mini_reference)
+    # one message for the file: which row was read, what it holds, where to map columns
     assert [(p.column, p.message) for p in problems] == [
-        ("status", "required column missing from the header row"),
-        ("decision_date", "required column missing from the header row"),
+        (
+            None,
+            "required columns missing: status, decision_date. The header row read (row 1) "
+            "holds 'lgo_ref', 'service_area', 'team', 'finding', 'summary'. Map the file's "
+            "own headers under `columns: lgo:` in the reference file (docs/adapting.md), "
+            "or draft the mapping with `complaints-report init`",
+        )
     ]
 
 

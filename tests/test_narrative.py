@@ -228,15 +228,13 @@ def test_sections_without_their_inputs_say_what_to_add(figures):
         ~pl.col("table").is_in(["stage1_by_complainant", "stage1_by_child", "stage2_timescale"])
         & (pl.col("table") != "stage2_within_timescale")
     )
+    # in the reader's terms: the report never tells the analyst which column to add
     assert nar.complainant_sentence(without, YEAR, "statutory") == (
-        "Who made each complaint is not recorded for 2016/17: to report it, the complaints "
-        "extract needs a `complainant_type` column and the reference file a "
-        "`complainant_types` list."
+        "The council did not record who made each complaint in 2016/17."
     )
     assert nar.stage2_time_sentence(without, reference, YEAR, "corporate") == (
-        "The time taken to complete corporate Stage 2 reviews is not recorded for 2016/17: "
-        "to report it, the escalations extract needs a `completed_date` column and the "
-        "reference file `timescales.corporate_stage2`."
+        "The council did not measure the time taken to complete corporate Stage 2 reviews "
+        "against a time limit in 2016/17."
     )
     no_answers = without.filter(pl.col("table") != "stage1_response_days")
     assert nar.response_days_sentence(no_answers, YEAR, "corporate").startswith(
@@ -256,7 +254,16 @@ def test_further_definitions_name_the_types_as_literal_text(mini_reference):
     assert "statutory Stage 2 investigations: 25 working days and 65 working days" in text
     assert "corporate Stage 2 reviews: 20 working days" in text
     bare = dataclasses.replace(mini_reference, complainant_types=(), stage2_timescales={})
-    assert "sets none (`timescales.statutory_stage2`" in nar.further_definitions(bare)
+    bare_text = nar.further_definitions(bare)  # in the reader's terms, no keys or columns
+    assert (
+        "This report shows no Stage 2 time limits: the council did not measure Stage 2 "
+        "investigations and reviews against a time limit this year."
+    ) in bare_text
+    assert (
+        "The council did not record who made each complaint, so the report does not say "
+        "who complained."
+    ) in bare_text
+    assert "reference file" not in bare_text and "`" not in bare_text
 
 
 def test_sample_key_message_states_the_ombudsman_upheld_rate(figures):

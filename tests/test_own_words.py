@@ -212,7 +212,10 @@ def test_a_mapped_column_is_not_read_under_its_contract_name(tmp_path, own_refer
     error = caught.value
     assert error.file.endswith("lgo.csv")
     assert error.column == "Decision (finding)"
-    assert error.message.startswith("required column missing from the header row")
+    assert error.message.startswith(
+        "required column missing: finding (the reference file's `columns` names it "
+        "'Decision'). The header row read (row 1) holds 'Ombudsman Ref', "
+    )
 
 
 def test_contract_names_still_work_without_a_mapping(tmp_path, mini_reference):

@@ -115,3 +115,69 @@ def test_workflows_validate_changed_years_and_test_every_push():
     tests = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8"))
     assert "push" in tests[True]
     assert "make test" in [step.get("run") for step in tests["jobs"]["tests"]["steps"]]
+
+
+# ---------------------------------------------------------------- case-level data
+
+
+def load_hook():
+    spec = importlib.util.spec_from_file_location(
+        "no_case_data", ROOT / ".github" / "scripts" / "no_case_data.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_hook_refuses_case_level_and_large_files():
+    hook = load_hook()
+    assert hook.refusal("data/raw/2016-17/complaints.csv", 40_000) is None  # the sample
+    assert hook.refusal("tests/fixtures/mini/raw/duty.csv", 200) is None  # invented
+    assert hook.refusal("data/reference/our-council.yml", 5_000) is None
+    assert hook.refusal("data/raw/2017-18/complaints.xlsx", 30_000) == (
+        "data/raw/2017-18/complaints.xlsx: case-level extracts stay out of git; keep them "
+        "in a folder outside the repository and pass it with --raw (docs/data-handling.md)"
+    )
+    assert hook.refusal("exports/Complaints.CSV", 500) == (
+        "exports/Complaints.CSV: named like an extract; case-level data stays out of git"
+    )
+    assert hook.refusal("notes/big.pdf", 2_000_000) == (
+        "notes/big.pdf: larger than 1 MB (2000000 bytes); build outputs and exports stay out"
+    )
+
+
+def test_the_hook_is_wired_into_pre_commit_and_extracts_are_ignored():
+    import subprocess
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    local = [hook for repo in config["repos"] if repo["repo"] == "local" for hook in repo["hooks"]]
+    assert [(h["id"], h["entry"]) for h in local] == [
+        ("no-case-data", "python .github/scripts/no_case_data.py")
+    ]
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: .gitignore cannot be asked")
+    ignored = subprocess.run(
+        ["git", "-C", str(ROOT), "check-ignore", "--no-index", "data/raw/2017-18/complaints.csv"],
+        capture_output=True,
+        text=True,
+    )
+    assert ignored.returncode == 0  # ignored
+    sample = subprocess.run(
+        ["git", "-C", str(ROOT), "check-ignore", "--no-index", "data/raw/2016-17/complaints.csv"],
+        capture_output=True,
+        text=True,
+    )
+    assert sample.returncode == 1  # not ignored
+
+
+def test_report_artifacts_hold_published_outputs_and_the_summary_only():
+    report = yaml.safe_load((ROOT / ".github/workflows/report.yml").read_text(encoding="utf-8"))
+    build = report["jobs"]["validate-and-build"]
+    kept = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload"))
+    paths = kept["with"]["path"].splitlines()
+    published = ["build/${{ matrix.year }}/" + OUTPUT_NAMES[f] for f in DEFAULT_FORMATS]
+    assert sorted(paths) == sorted([*published, "build/${{ matrix.year }}/validation/summary.md"])
+    # a council's own extracts, by path on its own runner, instead of committed ones
+    assert set(report[True]["workflow_dispatch"]["inputs"]) == {"year", "raw"}
+    commands = " ".join(step.get("run", "") for step in build["steps"])
+    assert '--raw "$RAW"' in commands

@@ -613,9 +613,10 @@ def test_front_matter_round_trips_the_document_metadata(tmp_path):
 
 
 @pytest.mark.slow
-def test_sections_without_their_inputs_say_what_to_add(tmp_path, monkeypatch):
+def test_sections_without_their_inputs_say_what_was_not_recorded(tmp_path, monkeypatch):
     """A council without the optional inputs of contract 1.1: the sections stay, each with
-    one sentence naming the column and reference key, and the key messages lose only the
+    one sentence in the reader's terms saying what was not recorded (never which column
+    to add), and the key messages lose only the
     Stage 2 and children lines."""
     from html import unescape
 
@@ -644,12 +645,11 @@ def test_sections_without_their_inputs_say_what_to_add(tmp_path, monkeypatch):
     )
     page = result.outputs["html"].read_text(encoding="utf-8")
     plain = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u2019", "'").split())
-    assert plain.count("Who made each complaint is not recorded for 2016/17") == 2
+    assert plain.count("The council did not record who made each complaint in 2016/17.") == 2
     for procedure, noun in (("statutory", "investigations"), ("corporate", "reviews")):
         assert (
-            f"The time taken to complete {procedure} Stage 2 {noun} is not recorded for "
-            f"2016/17: to report it, the escalations extract needs a completed_date column "
-            f"and the reference file timescales.{procedure}_stage2"  # then </code>.
+            f"The council did not measure the time taken to complete {procedure} Stage 2 "
+            f"{noun} against a time limit in 2016/17."
         ) in plain
     key_messages = page[page.index('id="key-messages"') : page.index('id="introduction"')]
     assert key_messages.count("<li>") == 5

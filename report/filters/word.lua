@@ -76,3 +76,19 @@ function RawBlock(raw)
   end
   return {}
 end
+
+-- A draft (the report's text still holds placeholder prose): "Draft: not for publication"
+-- in bold on its own line under the date of Word's title block.
+function Meta(meta)
+  local notice = meta["draft-notice"]
+  if notice then
+    local line = pandoc.Inlines({})
+    if meta.date then
+      line:extend(pandoc.Inlines(meta.date))
+      line:insert(pandoc.LineBreak())
+    end
+    line:insert(pandoc.Strong(pandoc.utils.stringify(notice)))
+    meta.date = pandoc.MetaInlines(line)
+    return meta
+  end
+end
