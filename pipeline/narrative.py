@@ -964,12 +964,7 @@ def equalities_sentence(
     key, title = EQUALITIES_SECTIONS[table]
     subject = WITHHELD_SUBJECTS[table].format(procedure=procedure)
     if not recorded(view.figures, table, year, procedure):
-        column = {"age_bands": "child_age"}.get(key, f"child_{key}")
-        return (
-            f"{title} is not recorded for {display_year(year)}: to report it, the complaints "
-            f"extract needs a `{column}` column and the reference file an "
-            f"`equalities.{key}` list."
-        )
+        return f"The council did not record the {title.lower()} in {display_year(year)}."
     if view.is_withheld(table, procedure):
         return withheld_sentence(subject)
     shown = rows(view.figures, table, year=year, procedure=procedure).filter(
@@ -991,8 +986,8 @@ def disclosure_methodology(view: PublishedView) -> str:
     """The methodology's sentence on what was held back and why (contract 6.2)."""
     if view.threshold is None:
         return (
-            "## Small numbers\n\nEvery count is published: the reference file sets no "
-            "disclosure control (`disclosure`)."
+            "## Small numbers\n\nEvery count is published: no small number was held back "
+            "in this report."
         )
     withheld = len(view.withheld)
     return (
@@ -1014,14 +1009,14 @@ def disclosure_methodology(view: PublishedView) -> str:
 
 
 def equalities_intro(view: PublishedView, reference: Reference, year: str) -> str:
-    """What the section on who the complaints were about shows, or how to record it."""
+    """What the section on who the complaints were about shows, or that the council did
+    not record it (in the reader's terms: a committee paper gives no set-up instructions)."""
     tables = [t for t in EQUALITIES_SECTIONS if rows(view.figures, t, year=year).height]
     if not tables:
         return (
-            "The age, gender, ethnicity and disability of the children the complaints were "
-            f"about are not recorded for {display_year(year)}: to report them, the complaints "
-            "extract needs the columns `child_age`, `child_gender`, `child_ethnicity` and "
-            "`child_disability`, and the reference file an `equalities` list for each."
+            "The council did not record the age, gender, ethnicity or disability of the "
+            f"children the complaints were about in {display_year(year)}, so this report "
+            "cannot say who they were."
         )
     return (
         "These tables describe the children and young people each Stage 1 complaint was "
