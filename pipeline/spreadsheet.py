@@ -332,7 +332,7 @@ def pandas_table(frame: pl.DataFrame, symbol: str = CONFIDENTIAL) -> pd.DataFram
     held = frame[HELD].to_list() if HELD in frame.columns else [False] * frame.height
     data = frame.drop(HELD, strict=False).to_pandas().astype(object)
     data = data.where(pd.notna(data), NOT_AVAILABLE)
-    numbers = list(data.columns[list(data.columns).index("Number") :])  # and the percentage
+    numbers = [c for c in frame.columns if c != HELD and frame[c].dtype.is_numeric()]
     data.loc[held, numbers] = symbol
     return data.map(cell_value)
 
