@@ -1,14 +1,37 @@
--- Word: the report's raw HTML blocks become Word content. Charts (a <div class="vega-chart">
+-- Word: the committee paper. Run by both renderers on the report's Markdown.
+--
+-- The cover comes first (council, title, period, date of publication and the key messages,
+-- as on the PDF's cover), then a page with the contents (a TOC field that pipeline/word.py
+-- fills with the headings and, when LibreOffice is installed, their page numbers), then the
+-- body. The body's own "Key messages" section is left out when the cover shows them.
+--
+-- The report's raw HTML blocks become Word content. Charts (a <div class="vega-chart">
 -- drawn by script in the HTML page) become the chart as a PNG image (charts/<id>.png,
--- written beside the SVG before rendering) with the chart's alt text, under its caption
--- (the headline in bold, then the subtitle; "Image Caption" keeps with the image); the data
--- tables in them become real Word tables, the text equivalent of the chart on paper. Left
--- out: the download links of the HTML page, the "show the data" toggle text, which means
--- nothing on paper, and the chart's long description, which the HTML page keeps for
--- screen readers and which would only repeat the data table here.
+-- written beside the SVG before rendering) with the chart's alt text, under its caption:
+-- "Figure N: " (a SEQ field, numbered as the PDF numbers its charts), the headline in bold,
+-- then the subtitle ("Image Caption" keeps with the image). The data tables in them become
+-- real Word tables, the text equivalent of the chart on paper. Left out: the download links
+-- of the HTML page, the "show the data" toggle text, which means nothing on paper, and the
+-- chart's long description, which the HTML page keeps for screen readers and which would
+-- only repeat the data table here.
+--
+-- Every table: a column whose cells are all numbers (or a table symbol such as "-" or
+-- "[x]") is right-aligned, header included; the columns get widths from their content,
+-- each at least as wide as its longest word so that no word is split inside a cell. A
+-- paragraph that is only bold text (a service area above its table) becomes a heading one
+-- level below the section it is in (level 3 at least, so that the contents, which lists
+-- levels 1 and 2 as the PDF's does, leave it out), kept with its table and one a screen
+-- reader can jump to.
 if FORMAT ~= "docx" then
   return {}
 end
+
+local TEXT_WIDTH = 470 -- points: A4 less the 2.2 cm side margins (report/make_reference_docx.py)
+local CHAR, BOLD_CHAR, CELL_PADDING = 5.6, 6.2, 14 -- points: 10 pt Arial (a digit), bold; cell margins
+
+-- ------------------------------------------------------------------ charts
+
+local figures = 0
 
 -- The PNG goes into pandoc's media bag here: pandoc runs sandboxed (its writers read no
 -- file that is not named on the command line), so the Word writer takes it from there.
@@ -29,9 +52,18 @@ local function chart_image(div)
   return pandoc.Plain({ image })
 end
 
+-- "Figure 3: " with the number as a SEQ field (Word's own caption numbering).
+local function figure_label()
+  figures = figures + 1
+  local field = '<w:fldSimple w:instr=" SEQ Figure \\* ARABIC "><w:r><w:t>'
+    .. figures
+    .. "</w:t></w:r></w:fldSimple>"
+  return { pandoc.Str("Figure"), pandoc.Space(), pandoc.RawInline("openxml", field), pandoc.Str(":"), pandoc.Space() }
+end
+
 -- The chart's caption above the image, in one "Image Caption" paragraph.
 local function chart_figure(figure)
-  local caption = pandoc.Inlines({})
+  local caption = pandoc.Inlines(figure_label())
   for i, block in ipairs(figure.caption.long) do
     local words = pandoc.utils.blocks_to_inlines({ block })
     if i == 1 then
@@ -67,12 +99,223 @@ local function word_blocks(html)
   })
 end
 
-function RawBlock(raw)
+local function raw_block(raw)
   if raw.format == "html" then
     if raw.text:match('class="report%-downloads"') then
       return {}
     end
     return word_blocks(raw.text)
   end
+  if raw.format == "openxml" then
+    return nil
+  end
   return {}
+end
+
+-- ------------------------------------------------------------------ tables
+
+-- A number, a percentage, a number with its percentage, or a table symbol ("-", "[x]").
+local function numeric(text)
+  text = text:gsub("^%s+", ""):gsub("%s+$", "")
+  if text == "" or text:match("^%[%a%]$") or text == "-" or text == "–" or text == ".." then
+    return true
+  end
+  text = text:gsub("^£", ""):gsub("^[%-+−]", "")
+  return text:match("^%d[%d,]*%.?%d*%%?$") ~= nil or text:match("^%d[%d,]*%.?%d* %(%d+%.?%d*%%%)$") ~= nil
+end
+
+local function cell_text(cell)
+  return pandoc.utils.stringify(cell.contents)
+end
+
+local function body_rows(tbl)
+  local rows = {}
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      table.insert(rows, row)
+    end
+  end
+  return rows
+end
+
+-- True for each column whose body cells are all numeric (and not all empty).
+local function numeric_columns(tbl)
+  local result, seen = {}, {}
+  for i = 1, #tbl.colspecs do
+    result[i] = true
+  end
+  for _, row in ipairs(body_rows(tbl)) do
+    for i, cell in ipairs(row.cells) do
+      local text = cell_text(cell)
+      if text:match("%d") then
+        seen[i] = true
+      end
+      result[i] = result[i] and numeric(text)
+    end
+  end
+  for i = 1, #tbl.colspecs do
+    result[i] = result[i] and seen[i] == true
+  end
+  return result
+end
+
+local function length(text)
+  return utf8.len(text) or #text
+end
+
+-- Per column: the points its longest word needs and the points its longest text needs.
+local function column_needs(tbl)
+  local word, text = {}, {}
+  local function measure(rows, char)
+    for _, row in ipairs(rows) do
+      for i, cell in ipairs(row.cells) do
+        local content = cell_text(cell)
+        text[i] = math.max(text[i] or 0, length(content) * char + CELL_PADDING)
+        for piece in content:gmatch("%S+") do
+          word[i] = math.max(word[i] or 0, length(piece) * char + CELL_PADDING)
+        end
+      end
+    end
+  end
+  measure(tbl.head.rows, BOLD_CHAR)
+  measure(body_rows(tbl), CHAR)
+  return word, text
+end
+
+-- Widths from the content: every column gets its longest text when the table fits the
+-- page that way; otherwise each gets its longest word and the rest of the line is shared
+-- in proportion to how much more each column's text would take.
+local function content_widths(tbl)
+  local word, text = column_needs(tbl)
+  local n = #tbl.colspecs
+  local natural, least, extra_total = 0, 0, 0
+  for i = 1, n do
+    word[i], text[i] = word[i] or CELL_PADDING, math.max(text[i] or CELL_PADDING, word[i] or 0)
+    natural, least = natural + text[i], least + word[i]
+    extra_total = extra_total + (text[i] - word[i])
+  end
+  local widths = {}
+  if natural <= TEXT_WIDTH then
+    for i = 1, n do
+      widths[i] = text[i]
+    end
+  else
+    local spare = math.max(0, TEXT_WIDTH - least)
+    for i = 1, n do
+      local share = extra_total > 0 and spare * (text[i] - word[i]) / extra_total or spare / n
+      widths[i] = word[i] + share
+    end
+  end
+  local total = 0
+  for i = 1, n do
+    total = total + widths[i]
+  end
+  local scale = math.max(total, TEXT_WIDTH) -- a table wider than the page is shrunk to it
+  for i = 1, n do
+    widths[i] = widths[i] / scale
+  end
+  return widths
+end
+
+local function lay_out_table(tbl)
+  local right = numeric_columns(tbl)
+  local widths = content_widths(tbl)
+  for i, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[i] = { right[i] and pandoc.AlignRight or spec[1], widths[i] }
+  end
+  return tbl
+end
+
+-- ------------------------------------------------------------------ cover and contents
+
+local function openxml(text)
+  return pandoc.RawBlock("openxml", text)
+end
+
+local function styled(style, inlines)
+  return pandoc.Div({ pandoc.Para(inlines) }, { ["custom-style"] = style })
+end
+
+local function inlines_of(value)
+  if value == nil then
+    return nil
+  end
+  if type(value) == "string" then
+    return pandoc.Inlines({ pandoc.Str(value) })
+  end
+  return pandoc.utils.type(value) == "Blocks" and pandoc.utils.blocks_to_inlines(value) or pandoc.Inlines(value)
+end
+
+local function cover(meta)
+  local blocks = pandoc.Blocks({})
+  local function add(style, value, prefix)
+    local inlines = inlines_of(value)
+    if inlines then
+      if prefix then
+        inlines:insert(1, pandoc.Space())
+        inlines:insert(1, pandoc.Str(prefix))
+      end
+      blocks:insert(styled(style, inlines))
+    end
+  end
+  add("Subtitle", meta.subtitle)
+  add("Title", meta.title)
+  add("Cover Details", meta.period)
+  add("Cover Details", meta.date, "Published")
+  local messages = meta["key-messages"]
+  if messages and #messages > 0 then
+    blocks:insert(styled("Cover Heading", { pandoc.Str("Key"), pandoc.Space(), pandoc.Str("messages") }))
+    local items = {}
+    for _, message in ipairs(messages) do
+      table.insert(items, { pandoc.Plain(inlines_of(message)) })
+    end
+    blocks:insert(pandoc.BulletList(items))
+  end
+  return blocks
+end
+
+-- The contents on a page of its own: a TOC field over headings 1 and 2, its entries filled
+-- in by pipeline/word.py (Word shows a field's last result without updating it).
+local CONTENTS = [[<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:pPr><w:pStyle w:val="TOCHeading"/><w:pageBreakBefore/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p><w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-2" \h \z \u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>]]
+
+-- ------------------------------------------------------------------ the document
+
+-- A paragraph of bold text only: a label of what follows (a service area above its table).
+local function label(block)
+  return block.t == "Para" and #block.content == 1 and block.content[1].t == "Strong"
+end
+
+local function body_blocks(doc)
+  local kept, skipping, level = pandoc.Blocks({}), false, 1
+  local key_messages_on_cover = doc.meta["key-messages"] ~= nil
+  for _, block in ipairs(doc.blocks) do
+    if block.t == "Header" then
+      level = block.level
+      if block.level == 1 then
+        skipping = key_messages_on_cover and block.identifier == "key-messages"
+      end
+    end
+    if not skipping then
+      if label(block) then
+        kept:insert(pandoc.Header(math.min(math.max(level + 1, 3), 6), block.content[1].content))
+      else
+        kept:insert(block)
+      end
+    end
+  end
+  return kept
+end
+
+function Pandoc(doc)
+  doc = doc:walk({ RawBlock = raw_block })
+  doc = doc:walk({ Table = lay_out_table })
+  local blocks = cover(doc.meta)
+  blocks:insert(openxml(CONTENTS))
+  blocks:extend(body_blocks(doc))
+  doc.blocks = blocks
+  -- the cover replaces pandoc's title block; pipeline/word.py sets the document properties
+  for _, key in ipairs({ "title", "subtitle", "date", "period", "key-messages" }) do
+    doc.meta[key] = nil
+  end
+  return doc
 end
