@@ -27,7 +27,28 @@ if FORMAT ~= "docx" then
 end
 
 local TEXT_WIDTH = 470 -- points: A4 less the 2.2 cm side margins (report/make_reference_docx.py)
-local CHAR, BOLD_CHAR, CELL_PADDING = 5.6, 6.2, 14 -- points: 10 pt Arial (a digit), bold; cell margins
+local FONT_SIZE, BOLD, CELL_PADDING = 11, 1.08, 14 -- points (cells are "Compact", 11 pt); bold is wider; margins
+
+-- The width of a text in 11 pt Arial, in points, from the widths of its letters' kinds
+-- (Arial's widths in ems, rounded up: narrow i and l, capitals, m and w wider).
+local function text_points(text, bold)
+  local ems = 0
+  for _, code in utf8.codes(text) do
+    local c = utf8.char(code)
+    if c:match("[ijlI'|.,:;!]") then
+      ems = ems + 0.28
+    elseif c:match("[frt%(%)%-/ ]") then
+      ems = ems + 0.36
+    elseif c:match("[mwMW]") then
+      ems = ems + 0.9
+    elseif c:match("%u") then
+      ems = ems + 0.74
+    else
+      ems = ems + 0.57
+    end
+  end
+  return ems * FONT_SIZE * (bold and BOLD or 1)
+end
 
 -- ------------------------------------------------------------------ charts
 
@@ -159,26 +180,22 @@ local function numeric_columns(tbl)
   return result
 end
 
-local function length(text)
-  return utf8.len(text) or #text
-end
-
 -- Per column: the points its longest word needs and the points its longest text needs.
 local function column_needs(tbl)
   local word, text = {}, {}
-  local function measure(rows, char)
+  local function measure(rows, bold)
     for _, row in ipairs(rows) do
       for i, cell in ipairs(row.cells) do
         local content = cell_text(cell)
-        text[i] = math.max(text[i] or 0, length(content) * char + CELL_PADDING)
+        text[i] = math.max(text[i] or 0, text_points(content, bold) + CELL_PADDING)
         for piece in content:gmatch("%S+") do
-          word[i] = math.max(word[i] or 0, length(piece) * char + CELL_PADDING)
+          word[i] = math.max(word[i] or 0, text_points(piece, bold) + CELL_PADDING)
         end
       end
     end
   end
-  measure(tbl.head.rows, BOLD_CHAR)
-  measure(body_rows(tbl), CHAR)
+  measure(tbl.head.rows, true)
+  measure(body_rows(tbl), false)
   return word, text
 end
 
