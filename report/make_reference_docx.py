@@ -203,6 +203,17 @@ def style_contents(document: Document) -> None:
     set_font(styles["TOC Heading"], 20, bold=True)
 
 
+def style_small_tables(document: Document) -> None:
+    """ "Table Text 10" to "Table Text 7": the cells of a table too wide for the line at the
+    cells' own size (word.lua chooses the size)."""
+    styles = named_styles(document)
+    for size in (10, 9, 8, 7):
+        name = f"Table Text {size}"
+        style = styles.get(name) or document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Compact"]
+        set_font(style, size)
+
+
 def style_cover(document: Document) -> None:
     """The cover's own paragraphs: the period and date of publication, the key messages' heading."""
     styles = named_styles(document)
@@ -222,6 +233,7 @@ def make_reference(target: Path = TARGET) -> Path:
     style_tables(document)
     style_contents(document)
     style_cover(document)
+    style_small_tables(document)
     set_up_page(document)
     document.core_properties.title = "Reference styles for the annual report"
     document.core_properties.author = ""

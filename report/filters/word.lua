@@ -17,7 +17,8 @@
 --
 -- Every table: a column whose cells are all numbers (or a table symbol such as "-" or
 -- "[x]") is right-aligned, header included; the columns get widths from their content,
--- each at least as wide as its longest word so that no word is split inside a cell. A
+-- each at least as wide as its longest word so that no word is split inside a cell (a
+-- table whose longest words do not fit the line side by side is set in smaller text). A
 -- paragraph that is only bold text (a service area above its table) becomes a heading one
 -- level below the section it is in (level 3 at least, so that the contents, which lists
 -- levels 1 and 2 as the PDF's does, leave it out), kept with its table and one a screen
@@ -199,12 +200,38 @@ local function column_needs(tbl)
   return word, text
 end
 
+-- The text size a table needs so that its columns' longest words fit the line side by side:
+-- the cells' own 11 pt, or the largest of the smaller sizes (report/make_reference_docx.py's
+-- "Table Text" styles) that fits.
+local SMALLER = { 10, 9, 8, 7 }
+
+local function text_size(tbl)
+  local word = column_needs(tbl)
+  local text, padding = 0, CELL_PADDING * #tbl.colspecs
+  for i = 1, #tbl.colspecs do
+    text = text + (word[i] or CELL_PADDING) - CELL_PADDING
+  end
+  if text + padding <= TEXT_WIDTH then
+    return FONT_SIZE
+  end
+  for _, size in ipairs(SMALLER) do
+    if text * size / FONT_SIZE + padding <= TEXT_WIDTH then
+      return size
+    end
+  end
+  return SMALLER[#SMALLER]
+end
+
 -- Widths from the content: every column gets its longest text when the table fits the
 -- page that way; otherwise each gets its longest word and the rest of the line is shared
 -- in proportion to how much more each column's text would take.
-local function content_widths(tbl)
+local function content_widths(tbl, size)
   local word, text = column_needs(tbl)
   local n = #tbl.colspecs
+  for i = 1, n do -- at the table's text size
+    word[i] = word[i] and (word[i] - CELL_PADDING) * size / FONT_SIZE + CELL_PADDING
+    text[i] = text[i] and (text[i] - CELL_PADDING) * size / FONT_SIZE + CELL_PADDING
+  end
   local natural, least, extra_total = 0, 0, 0
   for i = 1, n do
     word[i], text[i] = word[i] or CELL_PADDING, math.max(text[i] or CELL_PADDING, word[i] or 0)
@@ -234,11 +261,36 @@ local function content_widths(tbl)
   return widths
 end
 
+-- Every cell's text in the "Table Text <size>" paragraph style.
+local function set_text_size(tbl, size)
+  local style = { ["custom-style"] = "Table Text " .. size }
+  local function restyle(rows)
+    for _, row in ipairs(rows) do
+      for _, cell in ipairs(row.cells) do
+        local blocks = pandoc.Blocks(cell.contents):walk({
+          Plain = function(plain) -- pandoc gives a cell's Plain text its own "Compact" style
+            return pandoc.Para(plain.content)
+          end,
+        })
+        cell.contents = { pandoc.Div(blocks, style) }
+      end
+    end
+  end
+  restyle(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do
+    restyle(body.body)
+  end
+end
+
 local function lay_out_table(tbl)
   local right = numeric_columns(tbl)
-  local widths = content_widths(tbl)
+  local size = text_size(tbl)
+  local widths = content_widths(tbl, size)
   for i, spec in ipairs(tbl.colspecs) do
     tbl.colspecs[i] = { right[i] and pandoc.AlignRight or spec[1], widths[i] }
+  end
+  if size < FONT_SIZE then
+    set_text_size(tbl, size)
   end
   return tbl
 end
@@ -263,6 +315,18 @@ local function inlines_of(value)
   return pandoc.utils.type(value) == "Blocks" and pandoc.utils.blocks_to_inlines(value) or pandoc.Inlines(value)
 end
 
+local MONTHS = { "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December" }
+
+-- The date of publication as the PDF shows it: Quarto hands a date over as 2017-09-28.
+local function long_date(value)
+  local text = value and pandoc.utils.stringify(value) or ""
+  local year, month, day = text:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if year then
+    return tonumber(day) .. " " .. MONTHS[tonumber(month)] .. " " .. year
+  end
+  return value
+end
+
 local function cover(meta)
   local blocks = pandoc.Blocks({})
   local function add(style, value, prefix)
@@ -278,7 +342,7 @@ local function cover(meta)
   add("Subtitle", meta.subtitle)
   add("Title", meta.title)
   add("Cover Details", meta.period)
-  add("Cover Details", meta.date, "Published")
+  add("Cover Details", long_date(meta.date), "Published")
   local messages = meta["key-messages"]
   if messages and #messages > 0 then
     blocks:insert(styled("Cover Heading", { pandoc.Str("Key"), pandoc.Space(), pandoc.Str("messages") }))
