@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import shutil
 import subprocess
 import tempfile
@@ -327,13 +326,3 @@ def finish_word_file(path: Path) -> str:
         how = "contents without page numbers (LibreOffice failed; see the warning above)"
     document.save(str(path))
     return how
-
-
-SOFFICE_VERSION = re.compile(r"LibreOffice ([\d.]+)")
-
-
-def soffice_version(executable: str) -> str:
-    """E.g. ``LibreOffice 7.4.7.2``."""
-    done = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=60)
-    found = SOFFICE_VERSION.search(done.stdout)
-    return f"LibreOffice {found.group(1)}" if found else "LibreOffice"
