@@ -148,6 +148,7 @@ def style_text(document: Document) -> None:
         styles[name].paragraph_format.keep_with_next = True  # stays with its table or chart
     styles["Table Caption"].font.bold = True
     styles["Image Caption"].font.bold = False  # a chart's headline is bold, its subtitle not
+    styles["Image Caption"].paragraph_format.space_before = Pt(14)  # apart from a table above
     for name, size in HEADINGS.items():
         style = styles[name]
         set_font(style, size, bold=True)
