@@ -31,7 +31,7 @@ from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError, extract_folder_not_found, reference_not_found
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
 from pipeline.lock import holding_build_lock
-from pipeline.options import BuildOptions, display_path
+from pipeline.options import BuildOptions, public_path
 from pipeline.provenance import package_versions, sha256_file
 from pipeline.steps import (
     STEP_NAMES,
@@ -94,9 +94,15 @@ def input_files(options: BuildOptions) -> list[Path]:
     return files
 
 
-def hash_files(files: list[Path]) -> dict[str, str]:
-    """Display path -> SHA-256, for the manifest."""
-    return {display_path(p): sha256_file(p) for p in files if p.is_file()}
+def hash_files(files: list[Path], folders: tuple[Path, ...] = ()) -> dict[str, str]:
+    """Public name (:func:`pipeline.options.public_path`) -> SHA-256, for the manifest;
+    a file outside the project is named relative to the one of ``folders`` it is in."""
+
+    def name(path: Path) -> str:
+        folder = next((f for f in folders if path.resolve().is_relative_to(f.resolve())), None)
+        return public_path(path, folder)
+
+    return {name(p): sha256_file(p) for p in files if p.is_file()}
 
 
 def renderer_kind() -> str:
@@ -542,7 +548,7 @@ def run_build(options: BuildOptions, progress: Callable[[StepDone], None]) -> Bu
     check_output_formats(options)
     forget_hashes()
     work = options.absolute()
-    inputs = hash_files(input_files(options))
+    inputs = hash_files(input_files(options), (options.raw, options.history, options.text))
     previous = None if options.force else read_manifest(work.out)
     warmed = warm_up_early(options, work, inputs, previous)
     renderer = planned_renderer()

@@ -27,7 +27,8 @@ class BuildOptions:
     published: date | None = None  # the cover's date of publication (None: the build's day)
 
     def parameters(self) -> dict[str, object]:
-        """The options as plain JSON values (paths as given), for the manifest.
+        """The options as plain JSON values (paths as :func:`public_path` names them), for the
+        manifest.
 
         The output formats are recorded with the outputs, not here: the provenance
         appendix shows these parameters, and an HTML-only preview followed by a full
@@ -35,11 +36,11 @@ class BuildOptions:
         """
         return {
             "year": self.year,
-            "raw": str(self.raw),
-            "reference": str(self.reference),
-            "history": str(self.history),
-            "text": display_path(self.text),
-            "out": str(self.out),
+            "raw": public_path(self.raw),
+            "reference": public_path(self.reference),
+            "history": public_path(self.history),
+            "text": public_path(self.text),
+            "out": public_path(self.out),
             "published": self.published.isoformat() if self.published else None,
         }
 
@@ -61,3 +62,17 @@ def display_path(path: Path) -> str:
     if resolved.is_relative_to(PROJECT_ROOT):
         return str(resolved.relative_to(PROJECT_ROOT))
     return str(resolved)
+
+
+def public_path(path: Path, folder: Path | None = None) -> str:
+    """How the report and the manifest name a file or folder: relative to the project when
+    it lies inside it; else relative to the parent of ``folder`` (the input folder holding
+    it, so that an extract keeps its folder's name: ``2017-18/complaints.csv``); else by its
+    own name. Never an absolute path, which would show where (and often under which user's
+    name) the files are kept."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(PROJECT_ROOT):
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
+    if folder is not None and resolved.is_relative_to(folder.resolve().parent):
+        return resolved.relative_to(folder.resolve().parent).as_posix()
+    return resolved.name

@@ -492,20 +492,28 @@ def chart_pngs(out_dir: Path) -> list[Path]:
 
 
 def pandoc_docx(markdown: str, out_dir: Path, meta: dict, target: Path) -> None:
-    """The Word document (reference.docx styles, charts as PNG with alt text), atomically."""
+    """The Word document (reference.docx styles, cover and contents from word.lua, charts as
+    PNG with alt text), finished by :func:`pipeline.word.finish_word_file`, atomically."""
     chart_pngs(out_dir)
     arguments = [
         "--to=docx",
         "--standalone",
-        "--toc",
-        "--toc-depth=2",
         f"--reference-doc={REFERENCE_DOCX}",
         f"--lua-filter={FILTERS / 'word.lua'}",
     ]
-    atomic_write(
-        target,
-        lambda temp: run_pandoc_with(markdown, [*arguments, f"--output={temp}"], meta, out_dir),
-    )
+
+    def write(temp: Path) -> None:
+        run_pandoc_with(markdown, [*arguments, f"--output={temp}"], meta, out_dir)
+        finish_docx(temp)
+
+    atomic_write(target, write)
+
+
+def finish_docx(path: Path) -> None:
+    """Contents with page numbers, document properties, short tables kept whole (log says how)."""
+    from pipeline.word import finish_word_file
+
+    log.info("Word file: %s", finish_word_file(path))
 
 
 def check_no_typst_packages(typst_source: str) -> None:
@@ -650,6 +658,8 @@ def render_quarto(
                 page = with_security_policy(produced.read_text(encoding="utf-8"))
                 atomic_write_text(target, page)
             else:
+                if fmt == "docx":
+                    finish_docx(produced)
                 atomic_write(target, lambda temp, produced=produced: shutil.move(produced, temp))
             outputs[fmt] = target
     finally:

@@ -519,9 +519,14 @@ def styling_files() -> list[Path]:
 
 
 def render_inputs(context: StepContext, part: str) -> dict:
-    """Executed notebook, charts, HTML head, Quarto configuration, styling, renderer."""
+    """Executed notebook, charts, HTML head, Quarto configuration, styling, renderer (and,
+    for Word, whether LibreOffice can lay out the pages for the contents' page numbers)."""
+    from pipeline.word import soffice_path
+
     folder = context.folder
+    paged = {"libreoffice": soffice_path() is not None} if part == "docx" else {}
     return {
+        **paged,
         "format": part,
         "renderer": context.renderer,
         "notebook": notebook_content_hash(folder / f"{REPORT_STEM}.ipynb"),

@@ -227,6 +227,56 @@ def test_manifest_records_inputs_versions_renderer_and_steps(built, raw):
     }
 
 
+def _document_texts(out: Path) -> dict[str, str]:
+    """The text of every output a reader gets, by file name (PDF and Word as their text)."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    texts = {
+        name: (out / name).read_text(encoding="utf-8")
+        for name in ("annual-report.html", "figures.csv")
+    }
+    data = manifest(out)
+    texts["manifest.json (published parts)"] = json.dumps(
+        {key: data[key] for key in ("parameters", "inputs", "outputs")}
+    )
+    document = Document(str(out / "annual-report.docx"))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    texts["annual-report.docx"] = "\n".join([p.text for p in document.paragraphs] + cells)
+    book = load_workbook(out / "annual-report-tables.xlsx", read_only=True)
+    texts["annual-report-tables.xlsx"] = "\n".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+    if shutil.which("pdftotext"):
+        texts["annual-report.pdf"] = subprocess.run(
+            ["pdftotext", str(out / "annual-report.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return texts
+
+
+def test_no_output_names_an_absolute_path(built, raw):
+    """Extracts and output outside the project: every output names files relative to the
+    project or to the extract folder (an absolute path shows whose laptop built it)."""
+    squeezed = {
+        name: "".join(text.split()).replace("\u200b", "")
+        for name, text in _document_texts(built).items()
+    }
+    for folder in (ROOT, raw.parent, built.parent):
+        for name, text in squeezed.items():
+            assert str(folder) not in text, f"{name} holds {folder}"
+    inputs = manifest(built)["inputs"]
+    assert "2016-17/complaints.csv" in inputs and "data/reference/authority.yml" in inputs
+    assert manifest(built)["parameters"]["raw"] == "2016-17"
+    assert "2016-17/complaints.csv" in squeezed["annual-report.docx"]  # Appendix C
+
+
 def test_build_writes_word_and_the_spreadsheet_by_default():
     args = build_parser().parse_args(["build"])
     assert args.to == "html,pdf,docx,xlsx" and args.published is None

@@ -1,10 +1,12 @@
 -- PDF (Typst): a paragraph that is only bold text labels what follows it (for example the
 -- service area above its table), and one ending with a colon introduces it: either is kept
--- on the same page as the next block. A table with long text in its cells gets column
--- widths of its own: each column at least as wide as its longest word, and the rest of the
--- line shared in proportion to how much more each column's longest text would take, twice
--- that for a column of sentences (Typst's automatic widths leave a column of sentences only
--- what the other columns do not take). When the document has key messages, the cover shows
+-- on the same page as the next block. A table with long text in its cells, or with more
+-- columns than the line holds, gets column widths of its own: each column at least as wide
+-- as its longest word, and the rest of the line shared in proportion to how much more each
+-- column's longest text would take, twice that for a column of sentences (Typst's automatic
+-- widths leave a column of sentences only what the other columns do not take, and squeeze
+-- a column below its longest word, which then runs into the next). A table whose longest
+-- words do not fit the line side by side is set in smaller text. When the document has key messages, the cover shows
 -- them (report/typst/typst-template.typ): the body's own "Key messages" section, which
 -- opens the HTML page, is left out of the PDF so that a reader does not meet the same
 -- sentences again two pages later.
@@ -32,11 +34,9 @@ end
 
 local LONG_CELL = 40 -- characters: a cell this long makes a table choose its column widths
 local LINE = 470 -- points: the width of the page's text (A4, typst-template.typ margins)
-local CHAR, INSET = 5.3, 12 -- points: a character of 10.5 pt Arial on average; cell insets
-
-local function points(characters)
-  return characters * CHAR + INSET
-end
+local CHAR, BOLD_CHAR, INSET = 5.3, 5.9, 12 -- points: a character of 10.5 pt Arial on
+-- average, of the bold header row; cell insets
+local FONT_SIZE, SMALLEST = 10.5, 7 -- points: the text's size; the least a wide table gets
 
 -- The text of inlines, including the raw Typst that keeps text literal (its escapes undone).
 local function plain_text(inlines)
@@ -55,42 +55,51 @@ local function plain_text(inlines)
   return table.concat(parts)
 end
 
--- For each column, the length of its longest text and of its longest word.
+-- For each column, the length of its longest text (characters) and the width of its
+-- longest word (points of text, bold in the header row).
 local function longest_texts(tbl)
   local longest, words = {}, {}
-  local function measure(rows)
+  local function measure(rows, char)
     for _, row in ipairs(rows) do
       for i, cell in ipairs(row.cells) do
         local text = plain_text(pandoc.utils.blocks_to_inlines(cell.contents))
         longest[i] = math.max(longest[i] or 0, utf8.len(text) or #text)
         for word in text:gmatch("%S+") do
-          words[i] = math.max(words[i] or 0, utf8.len(word) or #word)
+          words[i] = math.max(words[i] or 0, (utf8.len(word) or #word) * char)
         end
       end
     end
   end
-  measure(tbl.head.rows)
+  measure(tbl.head.rows, BOLD_CHAR)
   for _, body in ipairs(tbl.bodies) do
-    measure(body.body)
+    measure(body.body, CHAR)
   end
   return longest, words
 end
 
-function Table(tbl)
-  local longest, words = longest_texts(tbl)
-  local long, least, extra = false, {}, {}
+-- The share of the normal text size a table needs so that every column is as wide as its
+-- longest word (1 when it fits the line as it is).
+local function text_scale(tbl, words)
+  local text, insets = 0, INSET * #tbl.colspecs
+  for i = 1, #tbl.colspecs do
+    text = text + (words[i] or 0)
+  end
+  if text + insets <= LINE then
+    return 1
+  end
+  return math.max(SMALLEST / FONT_SIZE, (LINE - insets) / text)
+end
+
+local function column_widths(tbl, longest, words, scale)
+  local least, extra = {}, {}
   local least_total, extra_total = 0, 0
   for i = 1, #tbl.colspecs do
-    long = long or (longest[i] or 0) > LONG_CELL
-    least[i] = points(words[i] or 0)
-    extra[i] = math.max(0, points(math.min(longest[i] or 0, 70)) - least[i])
+    least[i] = (words[i] or 0) * scale + INSET
+    extra[i] = math.max(0, math.min(longest[i] or 0, 70) * CHAR * scale + INSET - least[i])
     if (longest[i] or 0) > LONG_CELL then
       extra[i] = 2 * extra[i] -- a column of sentences needs the room more than one of names
     end
     least_total, extra_total = least_total + least[i], extra_total + extra[i]
-  end
-  if not long then
-    return nil
   end
   local spare = math.max(0, LINE - least_total)
   local widths, total = {}, 0
@@ -102,7 +111,69 @@ function Table(tbl)
   for i, spec in ipairs(tbl.colspecs) do
     tbl.colspecs[i] = { spec[1], widths[i] / total }
   end
-  return tbl
+end
+
+-- A number, a percentage, a number with its percentage, or a table symbol ("-", "[x]").
+local function numeric(text)
+  text = text:gsub("^%s+", ""):gsub("%s+$", "")
+  if text == "" or text:match("^%[%a%]$") or text == "-" or text == "–" or text == ".." then
+    return true
+  end
+  text = text:gsub("^£", ""):gsub("^[%-+−]", "")
+  return text:match("^%d[%d,]*%.?%d*%%?$") ~= nil or text:match("^%d[%d,]*%.?%d* %(%d+%.?%d*%%%)$") ~= nil
+end
+
+-- Columns whose body cells are all numbers (or symbols, at least one number) go right.
+local function align_numbers(tbl)
+  local right, seen = {}, {}
+  for i = 1, #tbl.colspecs do
+    right[i] = true
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for i, cell in ipairs(row.cells) do
+        local text = plain_text(pandoc.utils.blocks_to_inlines(cell.contents))
+        seen[i] = seen[i] or text:match("%d") ~= nil
+        right[i] = right[i] and numeric(text)
+      end
+    end
+  end
+  local changed = false
+  for i, spec in ipairs(tbl.colspecs) do
+    if right[i] and seen[i] and spec[1] ~= pandoc.AlignRight then
+      tbl.colspecs[i] = { pandoc.AlignRight, spec[2] }
+      changed = true
+    end
+  end
+  return changed
+end
+
+-- Numbers are right-aligned (by content, whatever the table). A table with long text, or
+-- too many columns for the line, gets widths of its own; one
+-- too wide for the line at the normal size is set smaller (down to 7 pt, then words may be
+-- hyphenated) so that no word runs into the next column.
+function Table(tbl)
+  local longest, words = longest_texts(tbl)
+  local long = false
+  for i = 1, #tbl.colspecs do
+    long = long or (longest[i] or 0) > LONG_CELL
+  end
+  local scale = text_scale(tbl, words)
+  local aligned = align_numbers(tbl)
+  if not long and scale == 1 then
+    return aligned and tbl or nil
+  end
+  column_widths(tbl, longest, words, scale)
+  if scale == 1 then
+    return tbl
+  end
+  local size = string.format("%.1fpt", FONT_SIZE * scale)
+  local squeezed = scale * FONT_SIZE <= SMALLEST and ", hyphenate: true" or ""
+  return {
+    pandoc.RawBlock("typst", "#[#set text(size: " .. size .. squeezed .. ")"),
+    tbl,
+    pandoc.RawBlock("typst", "]"),
+  }
 end
 
 function Pandoc(doc)
