@@ -206,6 +206,46 @@ def lgo() -> list:
     ]
 
 
+def lgo_benchmark() -> list:
+    """The Ombudsman's figures for every council (contract 1.4, optional extract)."""
+    f = "lgo_benchmark"
+    return [
+        *unique_ref(f, "authority"),
+        *required(f, "authority_type", "decisions", "upheld"),
+        *(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column=c, min_value=0, meta=meta(f, c, f"{col(c)} is below 0")
+            )
+            for c in ("decisions", "upheld")
+        ),
+        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="decisions",
+            column_B="upheld",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=meta(f, "upheld", f"{col('upheld')} is more than {col('decisions')}"),
+        ),
+    ]
+
+
+def recommendation_dates() -> list:
+    """Derived frame: each agreed action's dates beside its escalation's commissioned date."""
+    f = "recommendations"
+    return [
+        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="completed_date",
+            column_B="commissioned_date",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=meta(
+                f,
+                "completed_date",
+                f"{col('completed_date')} is before the escalation's commissioned_date",
+            ),
+        )
+    ]
+
+
 def duty() -> list:
     f = "duty"
     return [
@@ -289,6 +329,8 @@ SUITES = {
         "recommendations", "escalation_ref", "missing_escalation", "escalations"
     ),
     "team_areas": team_areas,
+    "lgo_benchmark": lgo_benchmark,
+    "recommendation_dates": recommendation_dates,
 }
 
 

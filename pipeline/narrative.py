@@ -332,8 +332,15 @@ def read_figures(path: str | Path) -> pl.DataFrame:
     if path.suffix == ".parquet":
         return pl.read_parquet(path)
     text_columns = ["table", "year", "procedure", "service_area", "team", "category", "quarter"]
-    schema = {c: pl.String for c in text_columns} | {"n": pl.Int64, "pct": pl.Float64}
-    return pl.read_csv(path, schema_overrides=schema)
+    schema = {c: pl.String for c in text_columns} | {
+        "n": pl.Int64,
+        "pct": pl.Float64,
+        "value": pl.Float64,  # contract 1.4; absent from older files
+    }
+    frame = pl.read_csv(path, schema_overrides=schema)
+    if "value" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("value"))
+    return frame
 
 
 def demote_headings(markdown: str, levels: int = 2) -> str:

@@ -117,7 +117,17 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     *CODE_LISTS,
     "columns",
     "publication",
+    "actions_as_at",  # contract 1.4
+    "population",  # contract 1.4
 )
+
+
+@dataclass(frozen=True)
+class Population:
+    """Residents aged 0 to 17 and where the figure comes from (contract 1.4)."""
+
+    children: int
+    source: str
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,10 @@ class Reference:
     publication_allow: tuple[str, ...] = ()  # wording that is not personal data
     # procedure -> Stage 2 working-day limits (contract 1.1, timescales.<procedure>_stage2)
     stage2_timescales: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # contract 1.4: the date agreed actions are followed up to (default: 31 March of the
+    # year) and the children living in the area, for rates per 10,000 children
+    actions_as_at: date | None = None
+    population: Population | None = None
 
     @property
     def service_area_names(self) -> list[str]:
@@ -497,6 +511,40 @@ def _publication_allow(raw: object, file: str) -> tuple[str, ...]:
     return _names(raw.get("allow") or [], file, "publication.allow")
 
 
+def _actions_as_at(raw: object, file: str) -> date | None:
+    """``actions_as_at``: an ISO date (contract 1.4), or None when not given."""
+    if raw is None:
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise InputError(
+            file, "actions_as_at must be a date written YYYY-MM-DD", value=raw
+        ) from None
+
+
+def _population(raw: object, file: str) -> Population | None:
+    """``population: {children, source}`` (contract 1.4), or None when not given."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError(file, "population must be a mapping with 'children' and 'source'")
+    unknown = [k for k in raw if k not in ("children", "source")]
+    if unknown:
+        raise InputError(
+            file, f"population: unknown key '{unknown[0]}' (the keys are children, source)"
+        )
+    children = raw.get("children")
+    if isinstance(children, bool) or not isinstance(children, int) or children <= 0:
+        raise InputError(file, "population.children must be a whole number above 0", value=children)
+    source = str(raw.get("source") or "").strip()
+    if not source:
+        raise InputError(file, "population.source must say where the figure comes from")
+    return Population(children, source)
+
+
 def _check_top_level_keys(raw: dict, file: str) -> None:
     """Stop on a top-level key the project does not read: a misspelt ``disclosure`` would
     otherwise be ignored without a word. Names the nearest known key."""
@@ -542,4 +590,6 @@ def load_reference(path: str | Path) -> Reference:
         columns=_columns(raw.get("columns"), file),
         publication_allow=_publication_allow(raw.get("publication"), file),
         stage2_timescales=_stage2_timescales(timescales, file),
+        actions_as_at=_actions_as_at(raw.get("actions_as_at"), file),
+        population=_population(raw.get("population"), file),
     )
