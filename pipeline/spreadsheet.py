@@ -81,6 +81,9 @@ class SheetSpec:
     category: str = "Category"
     percentage: str = "Percentage"
     notes: tuple[str, ...] = ()
+    value: str | None = None  # the title of the ``value`` column (contract 1.4), if shown
+    value_format: str = "#,##0.0"  # Excel's number format of the value (pounds: pence)
+    source: str = "Source: the council's complaints case-management system"
 
 
 SHEETS: dict[str, SheetSpec] = {
@@ -191,6 +194,32 @@ SHEETS: dict[str, SheetSpec] = {
         "Change on the previous year",
         ("percentages", "shorthand"),
     ),
+    # contract 1.4
+    "actions_status": SheetSpec(
+        "Actions agreed after Stage 2 and Stage 3, by status",
+        "Status",
+        "Share of the procedure's actions",
+        ("percentages", "procedures"),
+    ),
+    "remedy_payments": SheetSpec(
+        "Stage 1 complaints with a payment, and the total paid",
+        value="Total paid",
+        value_format="£#,##0.00",
+        notes=("procedures",),
+    ),
+    "stage1_rate": SheetSpec(
+        "Stage 1 complaints per 10,000 children",
+        value="Complaints per 10,000 children",
+        notes=("procedures",),
+    ),
+    "lgo_benchmark": SheetSpec(
+        "Ombudsman: detailed investigations upheld, this council and others",
+        "Councils",
+        "Share upheld",
+        ("percentages",),
+        source="Source: the Local Government and Social Care Ombudsman's published annual "
+        "figures for every council",
+    ),
 }
 
 
@@ -215,6 +244,9 @@ def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFr
     columns.append(pl.col("n").alias("Number"))
     if rows["pct"].null_count() < rows.height:
         columns.append(pl.col("pct").round(1).alias(spec.percentage))
+    if spec.value is not None:
+        decimals = 2 if spec.value_format.endswith(".00") else 1
+        columns.append(pl.col("value").round(decimals).alias(spec.value))
     return rows.select(columns)
 
 
@@ -254,14 +286,22 @@ def gp_table(frame: pl.DataFrame, table: str, spec: SheetSpec, number: int, year
     years = sorted(frame["Year"].unique().to_list()) if "Year" in frame.columns else []
     period = f"{years[0]} to {years[-1]}" if len(years) > 1 else display_year(year)
     units = {spec.percentage: "%"} if spec.percentage in frame.columns else None
+    if spec.value in frame.columns and spec.value_format.startswith("£"):
+        units = {**(units or {}), spec.value: "£"}
+    formatting = (
+        [{"column": {"columns": [spec.value], "format": {"num_format": spec.value_format}}}]
+        if spec.value in frame.columns
+        else None
+    )
     return gpt.GPTable(
         table=pandas_table(frame),
         table_name=f"table_{number}",
         title=title,
         scope=f"Reporting years: {period}. In figures.csv: table {table}.",
-        source="Source: the council's complaints case-management system",
+        source=spec.source,
         units=units,
         index_columns={2: 0},
+        additional_formatting=formatting,
     )
 
 

@@ -275,3 +275,94 @@ def test_rules_between_the_new_values_are_located(tmp_path):
     assert "no row names this council" in messages
     assert "upheld is more than decisions" in messages
     assert "before the escalation's commissioned_date" in messages
+
+
+# ---------------------------------------------------------------- in the report
+
+
+def test_money_in_whole_pounds_and_rates_to_one_decimal():
+    from pipeline.narrative import money, one_decimal
+
+    assert money(1200.5) == "£1,201"  # halves up, never to even
+    assert money(1450.49) == "£1,450"
+    assert money(75.0) == "£75"
+    assert one_decimal(3.45) == "3.5" and one_decimal(1.25) == "1.3" and one_decimal(2) == "2.0"
+
+
+def test_report_sentences_of_contract_14(figures, reference):
+    from pipeline import narrative as nar
+
+    assert nar.payments_sentence(figures, YEAR, "statutory") == (
+        "Payments were made on 2 statutory Stage 1 complaints, £1,451 in total."
+    )
+    assert nar.payments_sentence(figures, YEAR, "corporate") == (
+        "Payments were made on 1 corporate Stage 1 complaint, £75 in total."
+    )
+    assert nar.rate_sentence(figures, reference, YEAR, "statutory").startswith(
+        "That is 3.5 statutory complaints for every 10,000 children living in the area "
+        "(20,000 children aged 0 to 17; source: Mid"
+    )
+    assert nar.actions_status_sentence(figures, reference, YEAR, "statutory") == (
+        "5 actions were agreed after statutory Stage 2 investigations and Stage 3 review "
+        "panels this year, published or not. By 30 April 2017, 1 (20%) had been completed, "
+        "2 were overdue, 1 was open and not yet due and 1 has no due date."
+    )
+    assert "upheld 60% of the 10 complaints" in nar.benchmark_sentence(figures, YEAR)
+    messages = nar.key_messages(figures, reference, YEAR)
+    assert messages[-2:] == [
+        "Of the 7 actions agreed after Stage 2 and Stage 3, 2 (29%) had been completed by "
+        "30 April 2017 and 2 were overdue.",
+        "The Ombudsman upheld 60% of the complaints about the council it investigated in "
+        "detail, against 44% for similar councils and 58% for all councils.",
+    ]
+
+
+def test_a_council_without_the_inputs_gets_no_new_sentences(mini_reference):
+    from pipeline import narrative as nar
+
+    extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
+    figures = compute_figures(extracts, mini_reference, YEAR, load_history(MINI / "history"))
+    for procedure in ("statutory", "corporate"):
+        assert nar.payments_sentence(figures, YEAR, procedure) == ""
+        assert nar.rate_sentence(figures, mini_reference, YEAR, procedure) == ""
+        assert nar.actions_status_sentence(figures, mini_reference, YEAR, procedure) == ""
+    assert nar.benchmark_sentence(figures, YEAR) == ""
+    assert not any(
+        "action" in m or "similar" in m for m in nar.key_messages(figures, mini_reference, YEAR)
+    )
+
+
+def test_charts_of_contract_14(figures, reference):
+    from pipeline import charts
+
+    bench = charts.lgo_benchmark(figures, YEAR)
+    assert bench.table.rows() == [
+        ("This Council", 10, "60%"),
+        ("Similar Councils", 50, "44%"),
+        ("All Councils", 100, "58%"),
+    ]
+    assert "above similar councils" in bench.title
+    actions = charts.actions_status(figures, YEAR, "corporate")
+    assert actions.title == "50% of the corporate actions agreed had been completed"
+    assert actions.table["Number"].to_list() == [1, 0, 0, 1]
+    glance = charts.five_years(figures, reference.upheld_outcomes, YEAR)
+    table = {row[0]: row[1:] for row in glance.table.rows()}
+    assert list(glance.table.columns) == ["Measure", "2015/16", "2016/17"]
+    assert table["Stage 1 complaints, statutory"] == ("5", "7")
+    assert table["Answered in time (%), statutory"] == ("[x]", "43%")
+    assert table["Upheld in full or in part (%), corporate"] == ("[x]", "33%")
+    assert table["Stage 2 investigations, statutory"] == ("4", "2")
+    spec = glance.spec()
+    assert spec["facet"]["field"] == "Measure" and spec["columns"] == 2
+
+
+def test_the_spreadsheet_keeps_pounds_to_the_penny(figures, reference, tmp_path):
+    import openpyxl
+
+    from pipeline.spreadsheet import write_spreadsheet
+
+    path = write_spreadsheet(figures, tmp_path / "tables.xlsx", YEAR, reference.authority)
+    book = openpyxl.load_workbook(path)
+    [sheet] = [s for s in book.worksheets if "total paid" in str(s["A1"].value)]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == 1450.5]
+    assert len(cells) == 1 and cells[0].number_format == "£#,##0.00"
