@@ -668,7 +668,7 @@ def lgo_benchmark(figures: pl.DataFrame, year: str) -> ReportChart | None:
         return None
     frame = frame.with_columns(
         percent_column("pct", "Upheld"),
-        pl.format("{} ({} decided)", percent_column("pct"), pl.col("n")).alias("label"),
+        percent_column("pct", "label"),
     )
     shares = {r["category"]: r["pct"] for r in frame.iter_rows(named=True)}
     own, similar = shares.get("This Council"), shares.get("Similar Councils")

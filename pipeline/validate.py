@@ -277,8 +277,8 @@ def benchmark_council_failures(extracts: Extracts, reference: Reference) -> list
             rows=[],
             values=[reference.authority],
             rule="lgo_benchmark: this council",
-            message="no row names this council (the reference file's `authority`): "
-            "the comparison needs the council's own figures",
+            message="no row names this council (the reference file's `authority`): add "
+            "the council's own figures, or remove the file to leave the comparison out",
         )
     ]
 
