@@ -750,8 +750,9 @@ def five_years(
     headline = f"Complaints and how they were handled, {shown[0]} to {shown[-1]}"
     subtitle = "Statutory and corporate Stage 1 complaints, and statutory Stage 2, each year"
     procedures = ["Statutory", "Corporate"]
+    angle = 0 if len(years) <= 2 else -45  # more years than fit side by side: slanted
     base = alt.Chart().encode(
-        x=alt.X("Year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("Year:O", title=None, axis=alt.Axis(labelAngle=angle)),
         y=alt.Y("Value:Q", title=None, scale=alt.Scale(zero=True)),
         color=alt.Color(
             "Procedure:N",

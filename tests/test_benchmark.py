@@ -366,3 +366,25 @@ def test_the_spreadsheet_keeps_pounds_to_the_penny(figures, reference, tmp_path)
     [sheet] = [s for s in book.worksheets if "total paid" in str(s["A1"].value)]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == 1450.5]
     assert len(cells) == 1 and cells[0].number_format == "£#,##0.00"
+
+
+def test_the_sample_shows_its_14_values_once_the_reference_maps_them(tmp_path):
+    # The sample's extracts carry action dates and one payment under headers its reference
+    # does not map (its report stays the published one); mapping them reads them.
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "data" / "reference" / "authority.yml").read_text(encoding="utf-8")
+    text += (
+        "columns:\n"
+        "  recommendations: {due_date: Target Date, completed_date: Date Actioned}\n"
+        "  remedies: {amount: Amount Paid}\n"
+    )
+    (tmp_path / "authority.yml").write_text(text, encoding="utf-8")
+    mapped = load_reference(tmp_path / "authority.yml")
+    raw = root / "data" / "raw" / YEAR
+    figures = compute_figures(load_extracts(raw, mapped, YEAR), mapped, YEAR)
+    assert table(figures, "actions_status")["n"].sum() == 14  # every action, published or not
+    payments = table(figures, "remedy_payments").filter(pl.col("n") > 0)
+    assert payments.select("n", "value").rows() == [(1, 250.0)]
+    unmapped = load_reference(root / "data" / "reference" / "authority.yml")
+    plain = set(compute_figures(load_extracts(raw, unmapped, YEAR), unmapped, YEAR)["table"])
+    assert plain.isdisjoint({"actions_status", "remedy_payments"})
