@@ -52,7 +52,8 @@ MAX_EXAMPLES = 10  # example values kept for a problem found on many rows
 
 @dataclass
 class Extracts:
-    """The eight extracts of one year, typed, plus the files they came from."""
+    """The extracts of one year (the eight of the contract and the optional
+    ``lgo_benchmark`` of contract 1.4), typed, plus the files they came from."""
 
     complaints: pl.DataFrame
     remedies: pl.DataFrame

@@ -388,3 +388,49 @@ def test_the_sample_shows_its_14_values_once_the_reference_maps_them(tmp_path):
     unmapped = load_reference(root / "data" / "reference" / "authority.yml")
     plain = set(compute_figures(load_extracts(raw, unmapped, YEAR), unmapped, YEAR)["table"])
     assert plain.isdisjoint({"actions_status", "remedy_payments"})
+
+
+def test_templates_and_init_cover_the_new_inputs(tmp_path, mini_reference):
+    import openpyxl
+
+    from pipeline.draft import draft_reference
+    from pipeline.template import write_templates
+
+    write_templates(tmp_path, mini_reference)
+    remedies = openpyxl.load_workbook(tmp_path / "remedies.xlsx").worksheets[0]
+    assert [c.value for c in remedies[1]] == ["case_ref", "remedy", "amount"]
+    assert remedies.column_dimensions["C"].number_format == "£#,##0.00"
+    rules = {str(r.sqref): r for r in remedies.data_validations.dataValidation}
+    assert (rules["C2:C1048576"].type, rules["C2:C1048576"].formula1) == ("decimal", "0")
+    benchmark_sheet = openpyxl.load_workbook(tmp_path / "lgo_benchmark.xlsx").worksheets[0]
+    assert [c.value for c in benchmark_sheet[1]] == [
+        "authority",
+        "authority_type",
+        "decisions",
+        "upheld",
+    ]
+    whole = [r for r in benchmark_sheet.data_validations.dataValidation if r.type == "whole"]
+    assert {r.formula1 for r in whole} == {"0"}  # a council may have no decisions
+    drafted = draft_reference(FULL / "raw")
+    assert "# actions_as_at: " in drafted and "# population:" in drafted
+
+
+def test_amounts_in_a_workbook_are_read_as_pounds(tmp_path):
+    import xlsxwriter
+
+    council = copy_full(tmp_path)
+    (council / "raw" / "remedies.csv").unlink()
+    book = xlsxwriter.Workbook(str(council / "raw" / "remedies.xlsx"))
+    sheet = book.add_worksheet()
+    rows = [
+        ("case_ref", "remedy", "amount"),
+        ("S1", "Apology", 1200.5),  # a number cell
+        ("S3", "Explanation", "£250.00"),  # text typed with the pound sign
+        ("C1", "Apology", 75),
+    ]
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    book.close()
+    reference = load_reference(council / "authority.yml")
+    extracts = load_extracts(council / "raw", reference, YEAR)
+    assert extracts.remedies["amount"].to_list() == [1200.5, 250.0, 75.0]
