@@ -12,6 +12,10 @@ Council-dependent value sets and the reporting year's dates are suite parameters
 Optional columns (contract 1.1: `complaints.complainant_type`, `escalations.completed_date`)
 are checked only where they hold values: an absent column is read as empty, and
 `complainant_type` is not read at all when the reference lists no `complainant_types`.
+Contract 1.4: the optional `lgo_benchmark` extract has its own suite (whole numbers of 0
+or more, `upheld` <= `decisions`); `recommendation_dates` (a derived frame) checks each
+action's `completed_date` against its escalation's `commissioned_date`. That the
+benchmark names this council is checked in pipeline/validate.py (it needs the reference).
 The meanings of the codes reach the suites as columns added for validation
 (`complaints.outcome_kind`, `lgo.fault_finding`), so the suites hold the contract's kinds
 and never a council's names.
