@@ -776,7 +776,10 @@ def five_years(
             columns=2,
         )
         .resolve_scale(y="independent")
-        .properties(title=chart_title(headline, subtitle), usermeta={"panels": 2})
+        .properties(
+            title=chart_title(headline, subtitle),
+            usermeta={"panels": 2, "narrow": {"columns": 1}},  # see CHART_LOADER
+        )
     )
     labels = [
         (measure, procedure)
@@ -848,6 +851,9 @@ CHART_LOADER = r"""document.addEventListener("DOMContentLoaded", function () {
     delete spec.usermeta.narrow;
     if (narrow.columns && spec.facet && spec.facet.column) {
       spec.facet = spec.facet.column;
+      spec.columns = narrow.columns;
+      spec.usermeta.panels = narrow.columns;
+    } else if (narrow.columns && spec.facet && spec.columns) {  // panels already wrapped
       spec.columns = narrow.columns;
       spec.usermeta.panels = narrow.columns;
     }
