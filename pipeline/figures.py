@@ -74,7 +74,7 @@ HISTORY_TABLES: tuple[str, ...] = (
     "stage1_by_child",
     "stage2_timescale",
     "stage2_within_timescale",
-    # contract 1.4: the five years at a glance compare the rate per 10,000 children
+    # contract 1.4: kept with the rest of a year so that later years can compare the rate
     "stage1_rate",
 )
 TABLES: tuple[str, ...] = (

@@ -807,8 +807,8 @@ def rate_sentence(figures: pl.DataFrame, reference: Reference, year: str, proced
         return ""
     population = reference.population
     return (
-        f"That is {one_decimal(frame['value'][0])} {procedure} complaints for every 10,000 "
-        f"children living in the area ({population.children:,} children aged 0 to 17; "
+        f"There were {one_decimal(frame['value'][0])} {procedure} Stage 1 complaints for "
+        f"every 10,000 children living in the area ({population.children:,} children aged 0 to 17; "
         f"source: {safe.markdown_text(population.source)})."
     )
 

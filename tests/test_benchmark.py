@@ -299,8 +299,8 @@ def test_report_sentences_of_contract_14(figures, reference):
         "Payments were made on 1 corporate Stage 1 complaint, £75 in total."
     )
     assert nar.rate_sentence(figures, reference, YEAR, "statutory").startswith(
-        "That is 3.5 statutory complaints for every 10,000 children living in the area "
-        "(20,000 children aged 0 to 17; source: Mid"
+        "There were 3.5 statutory Stage 1 complaints for every 10,000 children living in "
+        "the area (20,000 children aged 0 to 17; source: Mid"
     )
     assert nar.actions_status_sentence(figures, reference, YEAR, "statutory") == (
         "5 actions were agreed after statutory Stage 2 investigations and Stage 3 review "
