@@ -668,7 +668,7 @@ def lgo_benchmark(figures: pl.DataFrame, year: str) -> ReportChart | None:
         return None
     frame = frame.with_columns(
         percent_column("pct", "Upheld"),
-        percent_column("pct", "label"),
+        pl.format("{} ({} decided)", percent_column("pct"), pl.col("n")).alias("label"),
     )
     shares = {r["category"]: r["pct"] for r in frame.iter_rows(named=True)}
     own, similar = shares.get("This Council"), shares.get("Similar Councils")
@@ -747,13 +747,19 @@ def five_years(
         pl.col("procedure").str.to_titlecase().alias("Procedure"),
         pl.col("value").round(1).alias("Value"),
     ).select("Year", "Procedure", pl.col("measure").alias("Measure"), "Value")
+    data = data.with_columns(
+        pl.when(pl.col("Measure").str.ends_with("(%)"))
+        .then(percent_column("Value"))
+        .otherwise(pl.col("Value").round(0).cast(pl.Int64).cast(pl.String))
+        .alias("Label")
+    )
     headline = f"Complaints and how they were handled, {shown[0]} to {shown[-1]}"
-    subtitle = "Statutory and corporate Stage 1 complaints, and statutory Stage 2, each year"
+    subtitle = "Four measures of each year held, for the statutory and corporate procedures"
     procedures = ["Statutory", "Corporate"]
     angle = 0 if len(years) <= 2 else -45  # more years than fit side by side: slanted
     base = alt.Chart().encode(
         x=alt.X("Year:O", title=None, axis=alt.Axis(labelAngle=angle)),
-        y=alt.Y("Value:Q", title=None, scale=alt.Scale(zero=True)),
+        y=alt.Y("Value:Q", title=None, scale=alt.Scale(zero=True, padding=18)),  # room for labels
         color=alt.Color(
             "Procedure:N",
             scale=alt.Scale(domain=procedures, range=list(PALETTE[:2])),
@@ -763,8 +769,21 @@ def five_years(
         tooltip=["Year:N", "Procedure:N", "Measure:N", alt.Tooltip("Value:Q", title="Value")],
     )
     panel_width = 200 if len(years) > 2 else 160
+    # every value is drawn as text: statutory above its point, corporate below
+    above = (
+        base.mark_text(baseline="bottom", dy=-7)
+        .encode(text="Label:N", color=alt.value(TEXT_COLOUR))
+        .transform_filter(alt.datum.Procedure == "Statutory")
+    )
+    below = (
+        base.mark_text(baseline="top", dy=7)
+        .encode(text="Label:N", color=alt.value(TEXT_COLOUR))
+        .transform_filter(alt.datum.Procedure == "Corporate")
+    )
     chart = (
-        alt.layer(base.mark_line(point=alt.OverlayMarkDef(size=80, filled=True)), data=data)
+        alt.layer(
+            base.mark_line(point=alt.OverlayMarkDef(size=80, filled=True)), above, below, data=data
+        )
         .properties(width=panel_width, height=140)
         .facet(
             facet=alt.Facet(
