@@ -753,13 +753,23 @@ def five_years(
         .otherwise(pl.col("Value").round(0).cast(pl.Int64).cast(pl.String))
         .alias("Label")
     )
+    # Labels go above the higher of the two points of a year and below the lower, so
+    # that two close lines do not print over each other (a tie: statutory above).
+    point = ["Year", "Measure"]
+    other = pl.col("Value").sum().over(point) - pl.col("Value")
+    higher = (
+        (pl.len().over(point) == 1)
+        | (pl.col("Value") > other)
+        | ((pl.col("Value") == other) & (pl.col("Procedure") == "Statutory"))
+    )
+    data = data.with_columns(higher.alias("Above"))
     headline = f"Complaints and how they were handled, {shown[0]} to {shown[-1]}"
     subtitle = "Four measures of each year held, for the statutory and corporate procedures"
     procedures = ["Statutory", "Corporate"]
     angle = 0 if len(years) <= 2 else -45  # more years than fit side by side: slanted
     base = alt.Chart().encode(
         x=alt.X("Year:O", title=None, axis=alt.Axis(labelAngle=angle)),
-        y=alt.Y("Value:Q", title=None, scale=alt.Scale(zero=True, padding=18)),  # room for labels
+        y=alt.Y("Value:Q", title=None, scale=alt.Scale(zero=True)),
         color=alt.Color(
             "Procedure:N",
             scale=alt.Scale(domain=procedures, range=list(PALETTE[:2])),
@@ -769,20 +779,32 @@ def five_years(
         tooltip=["Year:N", "Procedure:N", "Measure:N", alt.Tooltip("Value:Q", title="Value")],
     )
     panel_width = 200 if len(years) > 2 else 160
-    # every value is drawn as text: statutory above its point, corporate below
+    # every value is drawn as text; an invisible point 20% over each panel's largest
+    # value leaves room for the labels above the highest points
     above = (
         base.mark_text(baseline="bottom", dy=-7)
         .encode(text="Label:N", color=alt.value(TEXT_COLOUR))
-        .transform_filter(alt.datum.Procedure == "Statutory")
+        .transform_filter(alt.datum.Above)
     )
     below = (
         base.mark_text(baseline="top", dy=7)
         .encode(text="Label:N", color=alt.value(TEXT_COLOUR))
-        .transform_filter(alt.datum.Procedure == "Corporate")
+        .transform_filter(~alt.datum.Above)
+    )
+    room = (
+        alt.Chart()
+        .transform_joinaggregate(top="max(Value)", groupby=["Measure"])
+        .transform_calculate(ceiling="datum.top * 1.2")
+        .mark_point(opacity=0)
+        .encode(y=alt.Y("ceiling:Q", title=None))
     )
     chart = (
         alt.layer(
-            base.mark_line(point=alt.OverlayMarkDef(size=80, filled=True)), above, below, data=data
+            base.mark_line(point=alt.OverlayMarkDef(size=80, filled=True)),
+            above,
+            below,
+            room,
+            data=data,
         )
         .properties(width=panel_width, height=140)
         .facet(
