@@ -15,6 +15,10 @@ are checked only where they hold values: an absent column is read as empty, and
 `complainant_type` is not read at all when the reference lists no `complainant_types`
 (nor are `child_age`, `child_gender`, `child_ethnicity`, `child_disability` without their
 list under `equalities`, contract 1.3).
+Contract 1.4: the optional `lgo_benchmark` extract has its own suite (whole numbers of 0
+or more, `upheld` <= `decisions`); `recommendation_dates` (a derived frame) checks each
+action's `completed_date` against its escalation's `commissioned_date`. That the
+benchmark names this council is checked in pipeline/validate.py (it needs the reference).
 The meanings of the codes reach the suites as columns added for validation
 (`complaints.outcome_kind`, `lgo.fault_finding`), so the suites hold the contract's kinds
 and never a council's names.
@@ -230,6 +234,46 @@ def lgo() -> list:
     ]
 
 
+def lgo_benchmark() -> list:
+    """The Ombudsman's figures for every council (contract 1.4, optional extract)."""
+    f = "lgo_benchmark"
+    return [
+        *unique_ref(f, "authority"),
+        *required(f, "authority_type", "decisions", "upheld"),
+        *(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column=c, min_value=0, meta=meta(f, c, f"{col(c)} is below 0")
+            )
+            for c in ("decisions", "upheld")
+        ),
+        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="decisions",
+            column_B="upheld",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=meta(f, "upheld", f"{col('upheld')} is more than {col('decisions')}"),
+        ),
+    ]
+
+
+def recommendation_dates() -> list:
+    """Derived frame: each agreed action's dates beside its escalation's commissioned date."""
+    f = "recommendations"
+    return [
+        gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="completed_date",
+            column_B="commissioned_date",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=meta(
+                f,
+                "completed_date",
+                f"{col('completed_date')} is before the escalation's commissioned_date",
+            ),
+        )
+    ]
+
+
 def duty() -> list:
     f = "duty"
     return [
@@ -313,6 +357,8 @@ SUITES = {
         "recommendations", "escalation_ref", "missing_escalation", "escalations"
     ),
     "team_areas": team_areas,
+    "lgo_benchmark": lgo_benchmark,
+    "recommendation_dates": recommendation_dates,
 }
 
 

@@ -31,7 +31,7 @@ from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError, extract_folder_not_found, reference_not_found
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
 from pipeline.lock import holding_build_lock
-from pipeline.options import BuildOptions, public_path
+from pipeline.options import BuildOptions, display_path, public_path
 from pipeline.provenance import package_versions, sha256_file
 from pipeline.steps import (
     STEP_NAMES,

@@ -686,6 +686,233 @@ def compliments_by_service(
     )
 
 
+# ---------------------------------------------------------------- contract 1.4
+
+
+def actions_status(figures: pl.DataFrame, year: str, procedure: str) -> ReportChart | None:
+    """The status of every action agreed after the procedure's escalations (7.2)."""
+    from pipeline.benchmark import ACTION_STATUSES
+
+    stages = "Stage 2 and Stage 3" if procedure == "statutory" else "Stage 2"
+    completed = rows(
+        figures, "actions_status", year=year, procedure=procedure, category="Completed"
+    )["pct"]
+    done = percent(completed[0] if completed.len() else None)
+    return _category_chart(
+        figures,
+        chart_id=f"actions-status-{procedure}",
+        table="actions_status",
+        dims={"procedure": procedure},
+        year=year,
+        order=ACTION_STATUSES,
+        what=f"Actions agreed after {procedure} {stages}, by status",
+        category_title="Status",
+        title=lambda top: f"{done} of the {procedure} actions agreed had been completed",
+        axis_title="Actions",
+    )
+
+
+def lgo_benchmark(figures: pl.DataFrame, year: str) -> ReportChart | None:
+    """The Ombudsman's upheld rate: this council, similar councils, all councils (three
+    bars, labelled with the rate and the number of detailed investigations)."""
+    from pipeline.benchmark import BENCHMARK_CATEGORIES
+
+    frame = rows(figures, "lgo_benchmark", year=year).select("category", "n", "pct")
+    if frame.height == 0:
+        return None
+    frame = frame.with_columns(
+        percent_column("pct", "Upheld"),
+        pl.format("{} ({} decided)", percent_column("pct"), pl.col("n")).alias("label"),
+    )
+    shares = {r["category"]: r["pct"] for r in frame.iter_rows(named=True)}
+    own, similar = shares.get("This Council"), shares.get("Similar Councils")
+    if own is None or similar is None:
+        relation = "compared with"
+    else:
+        relation = "above" if own > similar else "below" if own < similar else "the same as"
+    headline = f"The Ombudsman's upheld rate for the council was {relation} similar councils'"
+    subtitle = f"Share of detailed investigations upheld by the Ombudsman, {display_year(year)}"
+    order = [c for c in BENCHMARK_CATEGORIES if c in frame["category"].to_list()]
+    base = alt.Chart(frame, title=chart_title(headline, subtitle)).encode(
+        y=alt.Y("category:N", sort=order, title=None),
+        x=alt.X("pct:Q", title="Upheld (%)", scale=alt.Scale(domain=[0, 100])),
+        tooltip=[
+            alt.Tooltip("category:N", title="Councils"),
+            alt.Tooltip("Upheld:N", title="Upheld"),
+            alt.Tooltip("n:Q", title="Detailed investigations"),
+        ],
+    )
+    colour = alt.Color(
+        "category:N",
+        scale=alt.Scale(domain=order, range=list(PALETTE[: len(order)])),
+        legend=None,  # the axis names each bar
+    )
+    chart = (
+        base.mark_bar().encode(color=colour)
+        + base.mark_text(align="left", dx=4).encode(text="label:N")
+    ).properties(width=WIDTH - 260, height=_bars_height(order, LABEL_WRAP))
+    listing = "; ".join(
+        f"{r['category']}: {percent(r['pct'])} of {r['n']:,}" for r in frame.iter_rows(named=True)
+    )
+    alt_text = (
+        "Bar chart of the share of detailed investigations the Ombudsman upheld for this "
+        f"council, similar councils and all councils in {display_year(year)}: {listing}."
+    )
+    table = frame.select(
+        pl.col("category").alias("Councils"),
+        pl.col("n").alias("Detailed investigations"),
+        pl.col("Upheld").alias("Upheld (%)"),
+    )
+    return ReportChart(
+        "lgo-benchmark",
+        chart.properties(description=alt_text),
+        headline,
+        subtitle,
+        alt_text,
+        f"Share of detailed investigations upheld, {display_year(year)}: {listing}.",
+        table,
+    )
+
+
+def _glance_cell(measure: str, value: float | None) -> str:
+    """A cell of the five-year table: a count, a whole-number percentage, or ``[x]``."""
+    from pipeline.symbols import NOT_AVAILABLE
+
+    if value is None:
+        return NOT_AVAILABLE
+    return percent(value) if measure.endswith("(%)") else f"{round(value):,}"
+
+
+def five_years(
+    figures: pl.DataFrame, upheld_outcomes: Sequence[str], year: str
+) -> ReportChart | None:
+    """Five years at a glance: one small panel per measure (Stage 1 complaints, answered
+    in time, upheld, Stage 2 investigations), a line per procedure over the years held."""
+    from pipeline.benchmark import GLANCE_MEASURES
+    from pipeline.benchmark import five_years as glance_frame
+
+    glance = glance_frame(figures, upheld_outcomes, year)
+    if glance.height == 0:
+        return None
+    years = sorted(glance["year"].unique().to_list())
+    shown = [display_year(y) for y in years]
+    data = glance.with_columns(
+        pl.col("year").str.replace("-", "/").alias("Year"),
+        pl.col("procedure").str.to_titlecase().alias("Procedure"),
+        pl.col("value").round(1).alias("Value"),
+    ).select("Year", "Procedure", pl.col("measure").alias("Measure"), "Value")
+    data = data.with_columns(
+        pl.when(pl.col("Measure").str.ends_with("(%)"))
+        .then(percent_column("Value"))
+        .otherwise(pl.col("Value").round(0).cast(pl.Int64).cast(pl.String))
+        .alias("Label")
+    )
+    # Labels go above the higher of the two points of a year and below the lower, so
+    # that two close lines do not print over each other (a tie: statutory above).
+    point = ["Year", "Measure"]
+    other = pl.col("Value").sum().over(point) - pl.col("Value")
+    higher = (
+        (pl.len().over(point) == 1)
+        | (pl.col("Value") > other)
+        | ((pl.col("Value") == other) & (pl.col("Procedure") == "Statutory"))
+    )
+    data = data.with_columns(higher.alias("Above"))
+    headline = f"Complaints and how they were handled, {shown[0]} to {shown[-1]}"
+    subtitle = "Four measures of each year held, for the statutory and corporate procedures"
+    procedures = ["Statutory", "Corporate"]
+    angle = 0 if len(years) <= 2 else -45  # more years than fit side by side: slanted
+    base = alt.Chart().encode(
+        x=alt.X("Year:O", title=None, axis=alt.Axis(labelAngle=angle)),
+        y=alt.Y("Value:Q", title=None, scale=alt.Scale(zero=True)),
+        color=alt.Color(
+            "Procedure:N",
+            scale=alt.Scale(domain=procedures, range=list(PALETTE[:2])),
+            legend=alt.Legend(title=None),
+        ),
+        shape=alt.Shape("Procedure:N", scale=alt.Scale(domain=procedures)),
+        tooltip=["Year:N", "Procedure:N", "Measure:N", alt.Tooltip("Value:Q", title="Value")],
+    )
+    panel_width = 200 if len(years) > 2 else 160
+    # every value is drawn as text; an invisible point 20% over each panel's largest
+    # value leaves room for the labels above the highest points
+    above = (
+        base.mark_text(baseline="bottom", dy=-7)
+        .encode(text="Label:N", color=alt.value(TEXT_COLOUR))
+        .transform_filter(alt.datum.Above)
+    )
+    below = (
+        base.mark_text(baseline="top", dy=7)
+        .encode(text="Label:N", color=alt.value(TEXT_COLOUR))
+        .transform_filter(~alt.datum.Above)
+    )
+    room = (
+        alt.Chart()
+        .transform_joinaggregate(top="max(Value)", groupby=["Measure"])
+        .transform_calculate(ceiling="datum.top * 1.2")
+        .mark_point(opacity=0)
+        .encode(y=alt.Y("ceiling:Q", title=None))
+    )
+    chart = (
+        alt.layer(
+            base.mark_line(point=alt.OverlayMarkDef(size=80, filled=True)),
+            above,
+            below,
+            room,
+            data=data,
+        )
+        .properties(width=panel_width, height=140)
+        .facet(
+            facet=alt.Facet(
+                "Measure:N",
+                sort=list(GLANCE_MEASURES),
+                title=None,
+                header=alt.Header(labelFontSize=TEXT_SIZE, labelFontWeight="bold"),
+            ),
+            columns=2,
+        )
+        .resolve_scale(y="independent")
+        .properties(
+            title=chart_title(headline, subtitle),
+            usermeta={"panels": 2, "narrow": {"columns": 1}},  # see CHART_LOADER
+        )
+    )
+    labels = [
+        (measure, procedure)
+        for measure in GLANCE_MEASURES
+        for procedure in ("statutory", "corporate")
+        if glance.filter(pl.col("measure") == measure, pl.col("procedure") == procedure).height
+    ]
+    values = {
+        (r["measure"], r["procedure"], r["year"]): r["value"] for r in glance.iter_rows(named=True)
+    }
+    table = pl.DataFrame(
+        {
+            "Measure": [f"{m}, {p}" for m, p in labels],
+            **{
+                display_year(y): [_glance_cell(m, values.get((m, p, y))) for m, p in labels]
+                for y in years
+            },
+        }
+    )
+    listing = "; ".join(
+        f"{row['Measure']}: " + ", ".join(f"{y} {row[y]}" for y in shown)
+        for row in table.iter_rows(named=True)
+    )
+    alt_text = (
+        f"Four small line charts, one per measure, from {shown[0]} to {shown[-1]}, with a "
+        "line for statutory and one for corporate complaints where the years hold them."
+    )
+    return ReportChart(
+        "five-years",
+        chart.properties(description=alt_text),
+        headline,
+        subtitle,
+        alt_text,
+        f"Five years at a glance. {listing}.",
+        table,
+    )
+
+
 # ---------------------------------------------------------------- output for both renderers
 # Every text below can hold names from the reference file; it goes through pipeline.safe.
 #
@@ -719,6 +946,9 @@ CHART_LOADER = r"""document.addEventListener("DOMContentLoaded", function () {
     delete spec.usermeta.narrow;
     if (narrow.columns && spec.facet && spec.facet.column) {
       spec.facet = spec.facet.column;
+      spec.columns = narrow.columns;
+      spec.usermeta.panels = narrow.columns;
+    } else if (narrow.columns && spec.facet && spec.columns) {  // panels already wrapped
       spec.columns = narrow.columns;
       spec.usermeta.panels = narrow.columns;
     }
@@ -910,6 +1140,9 @@ def chart_markdown(chart: ReportChart, out_dir: Path | str) -> str:
 __all__ = [
     "PALETTE",
     "ReportChart",
+    "actions_status",
+    "five_years",
+    "lgo_benchmark",
     "analysis_function_theme",
     "chart_markdown",
     "compliments_by_service",

@@ -19,8 +19,9 @@ EXTRACT_STEMS: tuple[str, ...] = (
     "lgo",
     "duty",
     "compliments",
+    "lgo_benchmark",  # contract 1.4: the Ombudsman's figures for every council (optional)
 )
-OPTIONAL_FILES: tuple[str, ...] = ("remedies", "recommendations")
+OPTIONAL_FILES: tuple[str, ...] = ("remedies", "recommendations", "lgo_benchmark")
 FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "compliments": ("text",),
     "lgo": ("summary",),
@@ -48,7 +49,7 @@ REF_LINKS: dict[tuple[str, str], tuple[str, str]] = {
 class ExtractSpec:
     """The columns of one extract and the type each is read as."""
 
-    columns: dict[str, str]  # column -> kind: text, date, int, bool
+    columns: dict[str, str]  # column -> kind: text, date, int, bool, money
     optional: tuple[str, ...] = ()
 
 
@@ -78,7 +79,9 @@ SPECS: dict[str, ExtractSpec] = {
             "child_disability",
         ),
     ),
-    "remedies": ExtractSpec({"case_ref": "text", "remedy": "text"}),
+    "remedies": ExtractSpec(
+        {"case_ref": "text", "remedy": "text", "amount": "money"}, optional=("amount",)
+    ),
     "escalations": ExtractSpec(
         {
             "escalation_ref": "text",
@@ -94,7 +97,16 @@ SPECS: dict[str, ExtractSpec] = {
         optional=("completed_date",),
     ),
     "findings": ExtractSpec({"escalation_ref": "text", "point_no": "int", "finding": "text"}),
-    "recommendations": ExtractSpec({"escalation_ref": "text", "action": "text", "publish": "bool"}),
+    "recommendations": ExtractSpec(
+        {
+            "escalation_ref": "text",
+            "action": "text",
+            "publish": "bool",
+            "due_date": "date",
+            "completed_date": "date",
+        },
+        optional=("due_date", "completed_date"),
+    ),
     "lgo": ExtractSpec(
         {
             "lgo_ref": "text",
@@ -117,6 +129,9 @@ SPECS: dict[str, ExtractSpec] = {
             "publish": "bool",
         }
     ),
+    "lgo_benchmark": ExtractSpec(
+        {"authority": "text", "authority_type": "text", "decisions": "int", "upheld": "int"}
+    ),
 }
 
 POLARS_TYPES: dict[str, pl.DataType] = {
@@ -124,4 +139,5 @@ POLARS_TYPES: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "int": pl.Int64(),
     "bool": pl.Boolean(),
+    "money": pl.Float64(),  # pounds, at most two decimals (contract 1.4)
 }

@@ -51,6 +51,15 @@ ONGOING_WORDS = re.compile(r"open|ongoing|progress|pending|remain|active", re.IG
 FAULT_WORDS = re.compile(r"maladministration|fault|upheld", re.IGNORECASE)
 NOT_WORDS = re.compile(r"\b(not|no|non|without)\b", re.IGNORECASE)
 UPHELD_WORD = re.compile(r"\bupheld\b", re.IGNORECASE)
+# Contract 1.4's optional keys, drafted as comments: nothing in the extracts says them.
+CONTRACT_14_KEYS: tuple[str, ...] = (
+    "# actions_as_at: 2017-06-30  # optional: the day agreed actions are followed up to",
+    "#   (default: 31 March of the year); needs due_date/completed_date in recommendations",
+    "# population:  # optional: for complaints per 10,000 children",
+    "#   children: 48200  # residents aged 0 to 17",
+    "#   source: ONS mid-year population estimates  # where the figure comes from",
+    "",
+)
 
 
 # ---------------------------------------------------------------- spellings
@@ -597,6 +606,7 @@ def draft_reference(raw_dir: str | Path) -> str:
         "  corporate: [15]",
         *_stage2_limits(extracts),
         "",
+        *CONTRACT_14_KEYS,
         *_columns_yaml(extracts),
         *_outcomes(extracts),
         *_code_list(

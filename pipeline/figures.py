@@ -2,7 +2,7 @@
 
 ``compute_figures`` turns the year's loaded extracts, and the figures of earlier years
 kept in ``data/history/``, into one tidy table:
-``table, year, procedure, service_area, team, category, quarter, n, pct``.
+``table, year, procedure, service_area, team, category, quarter, n, pct, value``.
 The tables of contract 1.1 (Stage 2 time limits, who complained) exist only when the
 council records their inputs; ``stage1_response_days`` always exists.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline import equalities
+from pipeline import benchmark, equalities
 from pipeline.errors import InputError
 from pipeline.files import atomic_write
 from pipeline.load import Extracts
@@ -32,12 +32,16 @@ COLUMNS: tuple[str, ...] = (
     "quarter",
     "n",
     "pct",
+    "value",  # contract 1.4: a float such as pounds or a rate (empty unless a table says)
 )
+# Columns an older figures file (history, a published file) may lack: read as empty.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("value",)
 DIMENSIONS: tuple[str, ...] = ("procedure", "service_area", "team", "category", "quarter")
 SCHEMA: dict[str, pl.DataType] = {
     **{c: pl.String() for c in COLUMNS[:7]},
     "n": pl.Int64(),
     "pct": pl.Float64(),
+    "value": pl.Float64(),
 }
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 FEEDBACK_CATEGORIES: tuple[str, ...] = (
@@ -70,6 +74,8 @@ HISTORY_TABLES: tuple[str, ...] = (
     "stage1_by_child",
     "stage2_timescale",
     "stage2_within_timescale",
+    # contract 1.4: kept with the rest of a year so that later years can compare the rate
+    "stage1_rate",
 )
 TABLES: tuple[str, ...] = (
     "feedback_total",
@@ -107,6 +113,11 @@ TABLES: tuple[str, ...] = (
     "lgo_upheld_rate",
     "compliments_by_service",
     "year_on_year",
+    # contract 1.4 (pipeline/benchmark.py), each only where its inputs exist
+    "actions_status",
+    "remedy_payments",
+    "stage1_rate",
+    "lgo_benchmark",
 )
 
 
@@ -544,10 +555,9 @@ def history_in_todays_names(history: pl.DataFrame, reference: Reference) -> pl.D
     key = ["table", "year", *DIMENSIONS]
     if not history.select(pl.struct(key).is_duplicated().any()).item():
         return history
-    known_sum = {c: pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()) for c in ("n", "pct")}
-    merged = history.group_by(key, maintain_order=True).agg(
-        known_sum["n"].alias("n"), known_sum["pct"].alias("pct")
-    )
+    measures = ("n", "pct", "value")
+    known_sum = {c: pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()) for c in measures}
+    merged = history.group_by(key, maintain_order=True).agg(known_sum[c].alias(c) for c in measures)
     return merged.select(pl.col(c).cast(t) for c, t in SCHEMA.items())
 
 
@@ -573,6 +583,8 @@ def category_orders(reference: Reference) -> dict[str, Sequence[str]]:
         "lgo_by_team": reference.lgo_finding_names,
         "year_on_year": YEAR_ON_YEAR_CATEGORIES,
         **equalities.category_orders(reference),
+        "actions_status": benchmark.ACTION_STATUSES,
+        "lgo_benchmark": benchmark.BENCHMARK_CATEGORIES,
     }
 
 
@@ -652,6 +664,7 @@ def compute_figures(
         "lgo_upheld_rate": lgo_upheld_rate(extracts, reference),
         "compliments_by_service": compliments_by_service(extracts),
         **optional_tables(extracts, reference, year),
+        **benchmark.contract_14_tables(extracts, reference, year),
     }
     current = pl.concat([tidy(frame, name, year) for name, frame in tables.items()])
     current = pl.concat([current, tidy(year_on_year(current, history, year), "year_on_year", year)])
@@ -677,10 +690,17 @@ def read_figures(path: str | Path) -> pl.DataFrame:
     except pl.exceptions.PolarsError as exc:
         message = str(exc).splitlines()[0]
         raise InputError(str(path), f"not a readable figures file: {message}") from None
-    missing = [c for c in COLUMNS if c not in frame.columns]
+    missing = [c for c in COLUMNS if c not in frame.columns and c not in OPTIONAL_COLUMNS]
     if missing:
         raise InputError(str(path), "figures column missing", column=", ".join(missing))
-    return frame.select(pl.col(c).cast(t) for c, t in SCHEMA.items())
+    return with_optional_columns(frame).select(pl.col(c).cast(t) for c, t in SCHEMA.items())
+
+
+def with_optional_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the optional figures columns a file lacks (history written before contract
+    1.4 has no ``value``), empty."""
+    absent = [c for c in OPTIONAL_COLUMNS if c not in frame.columns]
+    return frame.with_columns(pl.lit(None, SCHEMA[c]).alias(c) for c in absent)
 
 
 def load_history(history_dir: str | Path | None) -> pl.DataFrame:

@@ -68,6 +68,9 @@ HEADER_SYNONYMS = {"reference": "ref", "number": "no", "num": "no", "ombudsman":
 NEAR_OPTIONAL_SCORE = 85  # similarity from which an unread header is said to look like a column
 SUGGEST_SCORE = 60  # similarity from which a header is suggested for a missing column
 MAX_HEADERS_LISTED = 20
+# Pounds (contract 1.4): an optional £, whole pounds with or without thousands commas,
+# at most two decimals; never negative.
+MONEY_SHAPE = r"^£?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$"
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 MAX_EXAMPLES = 10  # example values kept for a problem found on many rows
@@ -75,7 +78,8 @@ MAX_EXAMPLES = 10  # example values kept for a problem found on many rows
 
 @dataclass
 class Extracts:
-    """The eight extracts of one year, typed, plus the files they came from."""
+    """The extracts of one year (the eight of the contract and the optional
+    ``lgo_benchmark`` of contract 1.4), typed, plus the files they came from."""
 
     complaints: pl.DataFrame
     remedies: pl.DataFrame
@@ -85,6 +89,7 @@ class Extracts:
     lgo: pl.DataFrame
     duty: pl.DataFrame
     compliments: pl.DataFrame
+    lgo_benchmark: pl.DataFrame  # contract 1.4, optional: empty when the file is absent
     files: dict[str, Path | None] = field(default_factory=dict)
     # stem -> contract column -> how messages name it, for columns the reference maps
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -752,11 +757,21 @@ def _bool_expr(column: str) -> pl.Expr:
     )
 
 
-TYPE_PARSERS = {"date": _date_expr, "int": _int_expr, "bool": _bool_expr}
+def _money_expr(column: str) -> pl.Expr:
+    """Pounds as a float: ``£1,200.50`` -> 1200.5; anything else (negative, more than two
+    decimals, other text) is null."""
+    text = pl.col(column)
+    number = text.str.replace_all(r"[£,\s]", "").cast(pl.Float64, strict=False)
+    return pl.when(text.str.contains(MONEY_SHAPE)).then(number)
+
+
+TYPE_PARSERS = {"date": _date_expr, "int": _int_expr, "bool": _bool_expr, "money": _money_expr}
 TYPE_HINTS = {
     "date": "not a date: write YYYY-MM-DD or DD/MM/YYYY",
     "int": "not a whole number",
     "bool": "not true/false",
+    "money": "not an amount in pounds: write a number of 0 or more with at most two "
+    "decimals, such as 1200.50 or £1,200.50",
 }
 
 

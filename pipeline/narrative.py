@@ -10,6 +10,7 @@ as written and never read as Markdown.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -405,8 +406,15 @@ def read_figures(path: str | Path) -> pl.DataFrame:
     if path.suffix == ".parquet":
         return pl.read_parquet(path)
     text_columns = ["table", "year", "procedure", "service_area", "team", "category", "quarter"]
-    schema = {c: pl.String for c in text_columns} | {"n": pl.Int64, "pct": pl.Float64}
-    return pl.read_csv(path, schema_overrides=schema)
+    schema = {c: pl.String for c in text_columns} | {
+        "n": pl.Int64,
+        "pct": pl.Float64,
+        "value": pl.Float64,  # contract 1.4; absent from older files
+    }
+    frame = pl.read_csv(path, schema_overrides=schema)
+    if "value" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("value"))
+    return frame
 
 
 def demote_headings(markdown: str, levels: int = 2) -> str:
@@ -679,6 +687,8 @@ def key_messages(figures: pl.DataFrame, reference: Reference, year: str) -> list
         upheld_message(figures, reference.upheld_outcomes, year),
         ombudsman_message(figures, year, reference),
         children_message(figures, year),
+        actions_message(figures, reference, year),  # contract 1.4, where recorded
+        benchmark_message(figures, year),  # contract 1.4, where given
     ]
     return [message for message in messages if message]
 
@@ -1041,3 +1051,169 @@ def equalities_block(
 def recorded_equalities(view: PublishedView, year: str, table: str) -> bool:
     """Whether the figures hold a table of who the complaints were about this year."""
     return rows(view.figures, table, year=year).height > 0
+
+
+# ---------------------------------------------------------------- sections of contract 1.4
+# Money is shown in whole pounds (``£1,234``), rates to one decimal place; the spreadsheet
+# keeps pounds to the penny. Each sentence is empty when its table is absent.
+
+
+def money(pounds: float) -> str:
+    """``1450.5`` -> ``£1,451``: whole pounds, halves up, thousands commas."""
+    whole = Decimal(str(pounds)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return f"£{int(whole):,}"
+
+
+def one_decimal(value: float) -> str:
+    """``3.45`` -> ``3.5``: one decimal place, halves up."""
+    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def long_date(day: date) -> str:
+    """``2017-04-30`` -> ``30 April 2017``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def actions_noun(procedure: str) -> str:
+    """What the procedure's actions followed: investigations and panels, or reviews."""
+    if procedure == "statutory":
+        return "statutory Stage 2 investigations and Stage 3 review panels"
+    return "corporate Stage 2 reviews"
+
+
+def actions_status_sentence(
+    figures: pl.DataFrame, reference: Reference, year: str, procedure: str
+) -> str:
+    """Every action agreed after the procedure's escalations and how many were completed
+    by the follow-up date, overdue or still open (published or not)."""
+    from pipeline.benchmark import actions_as_at
+
+    frame = rows(figures, "actions_status", year=year, procedure=procedure)
+    if frame.height == 0:
+        return ""
+    n = {r["category"]: r["n"] for r in frame.iter_rows(named=True)}
+    pct = {r["category"]: r["pct"] for r in frame.iter_rows(named=True)}
+    agreed = sum(n.values())
+    when = long_date(actions_as_at(reference, year))
+
+    def were(count: int, what: str) -> str:
+        return f"{count:,} {'was' if count == 1 else 'were'} {what}"
+
+    parts = [
+        f"{n.get('Completed', 0):,} ({percent(pct.get('Completed'))}) had been completed",
+        were(n.get("Overdue", 0), "overdue"),
+        were(n.get("Open", 0), "open and not yet due"),
+    ]
+    undated = n.get("No Due Date", 0)
+    if undated:
+        parts.append(f"{undated:,} {'has' if undated == 1 else 'have'} no due date")
+    return (
+        f"{count_phrase(agreed, 'action was', 'actions were')} agreed after "
+        f"{actions_noun(procedure)} this year, published or not. By {when}, "
+        f"{and_list(parts)}."
+    )
+
+
+def payments_sentence(figures: pl.DataFrame, year: str, procedure: str) -> str:
+    """Stage 1 complaints of the procedure with a payment and the total paid."""
+    frame = rows(figures, "remedy_payments", year=year, procedure=procedure)
+    if frame.height == 0:
+        return ""
+    n, paid = frame["n"][0] or 0, frame["value"][0] or 0.0
+    if n == 0:
+        return f"No payment was made on a {procedure} Stage 1 complaint this year."
+    cases = count_phrase(n, f"{procedure} Stage 1 complaint")
+    return f"Payments were made on {cases}, {money(paid)} in total."
+
+
+def rate_sentence(figures: pl.DataFrame, reference: Reference, year: str, procedure: str) -> str:
+    """Stage 1 complaints per 10,000 children living in the area, with the source."""
+    frame = rows(figures, "stage1_rate", year=year, procedure=procedure)
+    if frame.height == 0 or reference.population is None or frame["value"][0] is None:
+        return ""
+    population = reference.population
+    return (
+        f"There were {one_decimal(frame['value'][0])} {procedure} Stage 1 complaints for "
+        f"every 10,000 children living in the area ({population.children:,} children aged 0 to 17; "
+        f"source: {safe.markdown_text(population.source)})."
+    )
+
+
+def benchmark_shares(figures: pl.DataFrame, year: str) -> dict[str, tuple[int, float | None]]:
+    """``lgo_benchmark`` rows: category -> (decisions, upheld share)."""
+    frame = rows(figures, "lgo_benchmark", year=year)
+    return {r["category"]: (r["n"], r["pct"]) for r in frame.iter_rows(named=True)}
+
+
+def benchmark_sentence(figures: pl.DataFrame, year: str) -> str:
+    """The council's upheld rate in the Ombudsman's own figures, against similar councils
+    and all councils (sums over the councils, not an average of their rates)."""
+    shares = benchmark_shares(figures, year)
+    if "This Council" not in shares:
+        return ""
+    (own_n, own), (similar_n, similar), (all_n, every) = (
+        shares.get(c, (0, None)) for c in ("This Council", "Similar Councils", "All Councils")
+    )
+    return (
+        "In the Ombudsman's published figures for the year, it upheld "
+        f"{percent(own)} of the {own_n:,} complaints about the council that it investigated "
+        f"in detail. For similar councils (the same type of council, this one left out) it "
+        f"upheld {percent(similar)} of {similar_n:,}, and for all councils {percent(every)} "
+        f"of {all_n:,}."
+    )
+
+
+def actions_message(figures: pl.DataFrame, reference: Reference, year: str) -> str:
+    """Key message: agreed actions completed by the follow-up date, where recorded."""
+    from pipeline.benchmark import actions_as_at
+
+    frame = rows(figures, "actions_status", year=year)
+    agreed = int(frame["n"].sum()) if frame.height else 0
+    if agreed == 0:
+        return ""
+    done = int(frame.filter(pl.col("category") == "Completed")["n"].sum())
+    overdue = int(frame.filter(pl.col("category") == "Overdue")["n"].sum())
+    when = long_date(actions_as_at(reference, year))
+    share_done = percent(done * 100.0 / agreed)
+    return (
+        f"Of the {count_phrase(agreed, 'action')} agreed after Stage 2 and Stage 3, "
+        f"{done:,} ({share_done}) had been completed by {when} and {overdue:,} were overdue."
+    )
+
+
+def benchmark_message(figures: pl.DataFrame, year: str) -> str:
+    """Key message: the Ombudsman's upheld rate against similar and all councils."""
+    shares = benchmark_shares(figures, year)
+    if "This Council" not in shares:
+        return ""
+    own = shares["This Council"][1]
+    similar = shares.get("Similar Councils", (0, None))[1]
+    every = shares.get("All Councils", (0, None))[1]
+    return (
+        f"The Ombudsman upheld {percent(own)} of the complaints about the council it "
+        f"investigated in detail, against {percent(similar)} for similar councils and "
+        f"{percent(every)} for all councils."
+    )
+
+
+def five_years_sentence(figures: pl.DataFrame, year: str) -> str:
+    """What the five-year chart shows and where its earlier years come from."""
+    from pipeline.symbols import NOT_AVAILABLE as SYMBOL
+
+    held = sorted(
+        figures.filter(pl.col("year") <= year, pl.col("table") == "stage1_by_quarter")["year"]
+        .unique()
+        .to_list()
+    )[-5:]
+    if len(held) <= 1:
+        return (
+            f"Earlier years' figures are not held, so only {display_year(year)} is shown. "
+            "The comparison grows as each year's figures are kept."
+        )
+    return (
+        f"The main measures of the last {len(held)} years, {display_year(held[0])} to "
+        f"{display_year(held[-1])}: earlier years come from the figures the council "
+        f"published then. A measure a year's figures do not hold is shown as "
+        f"{safe.markdown_text(SYMBOL)} "
+        "(not available)."
+    )

@@ -17,7 +17,14 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.errors import InputError
-from pipeline.figures import COLUMNS, DIMENSIONS, SCHEMA, read_figures
+from pipeline.figures import (
+    COLUMNS,
+    DIMENSIONS,
+    OPTIONAL_COLUMNS,
+    SCHEMA,
+    read_figures,
+    with_optional_columns,
+)
 
 KEY: tuple[str, ...] = ("table", "year", *DIMENSIONS)
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -41,10 +48,12 @@ def read_published(path: str | Path) -> pl.DataFrame:
     if not path.is_file():
         raise InputError(str(path), "published figures file not found")
     frame = pl.read_csv(path, infer_schema=False)
-    missing = [c for c in (*COLUMNS, "note") if c not in frame.columns]
+    missing = [
+        c for c in (*COLUMNS, "note") if c not in frame.columns and c not in OPTIONAL_COLUMNS
+    ]
     if missing:
         raise InputError(str(path), "column missing", column=", ".join(missing))
-    typed = frame.select(
+    typed = with_optional_columns(frame).select(
         *(pl.col(c).cast(t) for c, t in SCHEMA.items()),
         pl.col("note").fill_null(""),
     )

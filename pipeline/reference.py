@@ -125,6 +125,8 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "contact",
     "equalities",
     "disclosure",
+    "actions_as_at",  # contract 1.4
+    "population",  # contract 1.4
 )
 CONTACT_KEYS: tuple[str, ...] = ("team", "email", "phone")
 # Who the complaint was about (contract 1.3, section 6.1): reference key -> complaints column.
@@ -175,6 +177,14 @@ class Disclosure:
 
 
 @dataclass(frozen=True)
+class Population:
+    """Residents aged 0 to 17 and where the figure comes from (contract 1.4)."""
+
+    children: int
+    source: str
+
+
+@dataclass(frozen=True)
 class Team:
     """A team with its canonical name and the other spellings extracts use."""
 
@@ -221,6 +231,10 @@ class Reference:
     disclosure: Disclosure | None = None  # contract 1.3: None publishes every count
     # extract -> the sheet of its workbook to read (``sheets: {complaints: Complaints}``)
     sheets: dict[str, str] = field(default_factory=dict)
+    # contract 1.4: the date agreed actions are followed up to (default: 31 March of the
+    # year) and the children living in the area, for rates per 10,000 children
+    actions_as_at: date | None = None
+    population: Population | None = None
 
     @property
     def service_area_names(self) -> list[str]:
@@ -675,6 +689,40 @@ def _disclosure(raw: object, file: str) -> Disclosure | None:
     return Disclosure(threshold, symbol.strip())
 
 
+def _actions_as_at(raw: object, file: str) -> date | None:
+    """``actions_as_at``: an ISO date (contract 1.4), or None when not given."""
+    if raw is None:
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise InputError(
+            file, "actions_as_at must be a date written YYYY-MM-DD", value=raw
+        ) from None
+
+
+def _population(raw: object, file: str) -> Population | None:
+    """``population: {children, source}`` (contract 1.4), or None when not given."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError(file, "population must be a mapping with 'children' and 'source'")
+    unknown = [k for k in raw if k not in ("children", "source")]
+    if unknown:
+        raise InputError(
+            file, f"population: unknown key '{unknown[0]}' (the keys are children, source)"
+        )
+    children = raw.get("children")
+    if isinstance(children, bool) or not isinstance(children, int) or children <= 0:
+        raise InputError(file, "population.children must be a whole number above 0", value=children)
+    source = str(raw.get("source") or "").strip()
+    if not source:
+        raise InputError(file, "population.source must say where the figure comes from")
+    return Population(children, source)
+
+
 def _check_top_level_keys(raw: dict, file: str) -> None:
     """Stop on a top-level key the project does not read: a misspelt ``disclosure`` would
     otherwise be ignored without a word. Names the nearest known key."""
@@ -724,4 +772,6 @@ def load_reference(path: str | Path) -> Reference:
         equalities=_equalities(raw.get("equalities"), file),
         disclosure=_disclosure(raw.get("disclosure"), file),
         sheets=_sheets(raw.get("sheets"), file),
+        actions_as_at=_actions_as_at(raw.get("actions_as_at"), file),
+        population=_population(raw.get("population"), file),
     )

@@ -138,6 +138,9 @@ class SheetSpec:
     category: str = "Category"
     percentage: str = "Percentage"
     notes: tuple[str, ...] = ()
+    value: str | None = None  # the title of the ``value`` column (contract 1.4), if shown
+    value_format: str = "#,##0.0"  # Excel's number format of the value (pounds: pence)
+    source: str = "Source: the council's complaints case-management system"
 
 
 SHEETS: dict[str, SheetSpec] = {
@@ -272,6 +275,32 @@ SHEETS: dict[str, SheetSpec] = {
         "Change on the previous year",
         ("percentages", "shorthand"),
     ),
+    # contract 1.4
+    "actions_status": SheetSpec(
+        "Actions agreed after Stage 2 and Stage 3, by status",
+        "Status",
+        "Share of the procedure's actions",
+        ("percentages", "procedures"),
+    ),
+    "remedy_payments": SheetSpec(
+        "Stage 1 complaints with a payment, and the total paid",
+        value="Total paid",
+        value_format="£#,##0.00",
+        notes=("procedures",),
+    ),
+    "stage1_rate": SheetSpec(
+        "Stage 1 complaints per 10,000 children",
+        value="Complaints per 10,000 children",
+        notes=("procedures",),
+    ),
+    "lgo_benchmark": SheetSpec(
+        "Ombudsman: detailed investigations upheld, this council and others",
+        "Councils",
+        "Share upheld",
+        ("percentages",),
+        source="Source: the Local Government and Social Care Ombudsman's published annual "
+        "figures for every council",
+    ),
 }
 
 
@@ -301,6 +330,9 @@ def sheet_frame(figures: pl.DataFrame, table: str, spec: SheetSpec) -> pl.DataFr
     published_pct = rows.filter(~_held(rows))["pct"]
     if published_pct.null_count() < published_pct.len() or table in TABLES_WITH_SHARES:
         columns.append(pl.col("pct").round(1).alias(spec.percentage))
+    if spec.value is not None:
+        decimals = 2 if spec.value_format.endswith(".00") else 1
+        columns.append(pl.col("value").round(decimals).alias(spec.value))
     if _held(rows).any():
         columns.append(pl.col("suppressed").alias(HELD))
     return rows.select(columns)
@@ -363,8 +395,11 @@ def gp_table(
     period = f"{years[0]} to {years[-1]}" if len(years) > 1 else display_year(year)
     has_percentage = spec.percentage in frame.columns
     units = {spec.percentage: "%"} if has_percentage else None
-    percent_format = (
-        [
+    if spec.value in frame.columns and spec.value_format.startswith("£"):
+        units = {**(units or {}), spec.value: "£"}
+    formatting = []
+    if has_percentage:
+        formatting.append(
             {
                 "column": {
                     "columns": [frame.columns.index(spec.percentage)],
@@ -372,19 +407,20 @@ def gp_table(
                     "include_names": False,
                 }
             }
-        ]
-        if has_percentage
-        else []
-    )
+        )
+    if spec.value in frame.columns:
+        formatting.append(
+            {"column": {"columns": [spec.value], "format": {"num_format": spec.value_format}}}
+        )
     return gpt.GPTable(
         table=pandas_table(frame, symbol),
         table_name=f"table_{number}",
         title=title,
         scope=f"Reporting years: {period}.",
-        source="Source: the council's complaints case-management system",
+        source=spec.source,
         units=units,
         index_columns={2: 0},
-        additional_formatting=percent_format,
+        additional_formatting=formatting,
     )
 
 

@@ -528,6 +528,16 @@ COMPLIMENT_CLOSERS = [
 ]
 
 STEMS = EXTRACT_STEMS
+# Optional columns of contract 1.4, written only where a frame carries them.
+CONTRACT_14_COLUMNS = frozenset({"due_date", "completed_date", "amount"})
+# The sample carries contract 1.4's values under headers its reference does not map, so
+# that its report stays the published one; a reference that maps them (``columns``, see
+# data/raw/2016-17/README.md) reads them.
+SAMPLE_UNMAPPED_HEADERS: dict[str, dict[str, str]] = {
+    "recommendations": {"due_date": "Target Date", "completed_date": "Date Actioned"},
+    "remedies": {"amount": "Amount Paid"},
+}
+SAMPLE_PAYMENT = 250.0  # pounds, on the sample's one financial redress
 COLUMNS = {stem: list(spec.columns) for stem, spec in SPECS.items()}
 SCHEMAS = {
     stem: {column: POLARS_TYPES[kind] for column, kind in spec.columns.items()}
@@ -596,29 +606,41 @@ def working_days_in(first: date, last: date, closed: np.ndarray) -> list[date]:
 
 
 def _frame(stem: str, rows: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=SCHEMAS[stem], orient="row").select(COLUMNS[stem])
+    """The rows as a typed frame in contract order; an optional column of contract 1.4
+    only when the rows carry it."""
+    carried = {key for row in rows for key in row}
+    columns = [c for c in COLUMNS[stem] if c not in CONTRACT_14_COLUMNS or c in carried]
+    return pl.DataFrame(rows, schema=SCHEMAS[stem], orient="row").select(columns)
 
 
 def _write_frames(
-    frames: dict[str, pl.DataFrame], out_dir: Path, reference: Reference
+    frames: dict[str, pl.DataFrame],
+    out_dir: Path,
+    reference: Reference,
+    unmapped: dict[str, dict[str, str]] | None = None,
 ) -> list[Path]:
     """Write each frame as <stem>.csv in a temp folder next to out_dir, then move into place.
 
-    Headers are the reference's own names for the columns it maps (``columns``). An
-    optional column is written only when the frame has it.
+    Headers are the reference's own names for the columns it maps (``columns``), or the
+    ``unmapped`` header given for a column (one loading then reads only when the reference
+    maps it). An optional column is written only when the frame has it; an optional
+    extract (``lgo_benchmark``) only when there is a frame for it.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".synth-", dir=out_dir))
+    stems = [stem for stem in STEMS if stem in frames]
+    unmapped = unmapped or {}
     try:
-        for stem in STEMS:
+        for stem in stems:
             columns = [c for c in COLUMNS[stem] if c in frames[stem].columns]
-            headers = {c: reference.header_of(stem, c) for c in columns}
+            own = unmapped.get(stem, {})
+            headers = {c: own.get(c) or reference.header_of(stem, c) for c in columns}
             frames[stem].select(columns).rename(headers).write_csv(
-                staging / f"{stem}.csv", date_format="%Y-%m-%d"
+                staging / f"{stem}.csv", date_format="%Y-%m-%d", float_precision=2
             )
         paths = []
-        for stem in STEMS:
+        for stem in stems:
             target = out_dir / f"{stem}.csv"
             os.replace(staging / f"{stem}.csv", target)
             paths.append(target)
@@ -965,6 +987,29 @@ def _check_sample_codes(reference: Reference) -> None:
         raise ValueError(f"the sample needs these complainant types in the reference: {unknown}")
 
 
+def _sample_payments(remedies: list[dict]) -> None:
+    """Contract 1.4: an amount on the financial redress, none on the other remedies."""
+    for row in remedies:
+        row["amount"] = SAMPLE_PAYMENT if row["remedy"] == "Financial Redress" else None
+
+
+def _sample_action_dates(
+    recommendations: list[dict], escalations: list[dict], closed: np.ndarray
+) -> None:
+    """Contract 1.4: each action due eight weeks after its escalation was commissioned;
+    about three in four completed, some late and some after the year (its own random
+    numbers, so the other extracts stay as they are)."""
+    rng = random.Random(SAMPLE_SEED + 14)
+    commissioned = {e["escalation_ref"]: e["commissioned_date"] for e in escalations}
+    for row in recommendations:
+        start = commissioned[row["escalation_ref"]]
+        row["due_date"] = _next_weekday(start + timedelta(days=56), closed)
+        done = rng.random() < 0.75
+        days = rng.randint(21, 120)
+        finished = _next_weekday(start + timedelta(days=days), closed)
+        row["completed_date"] = finished if done else None
+
+
 def sample_frames(reference: Reference, year: Year) -> dict[str, pl.DataFrame]:
     """The calibrated sample as one DataFrame per extract."""
     _check_sample_codes(reference)
@@ -976,12 +1021,14 @@ def sample_frames(reference: Reference, year: Year) -> dict[str, pl.DataFrame]:
     recommendations = [
         {"escalation_ref": r, "action": a, "publish": p} for r, a, p in RECOMMENDATIONS
     ]
+    remedies = _sample_remedies(complaints, rng)
+    escalations = _sample_escalations(reference, complaints, year, closed, rng)
+    _sample_payments(remedies)
+    _sample_action_dates(recommendations, escalations, closed)
     return {
         "complaints": _frame("complaints", complaints),
-        "remedies": _frame("remedies", _sample_remedies(complaints, rng)),
-        "escalations": _frame(
-            "escalations", _sample_escalations(reference, complaints, year, closed, rng)
-        ),
+        "remedies": _frame("remedies", remedies),
+        "escalations": _frame("escalations", escalations),
         "findings": _frame("findings", _sample_findings(rng)),
         "recommendations": _frame("recommendations", recommendations),
         "lgo": _frame("lgo", _sample_lgo(reference, year, closed, rng)),
@@ -997,7 +1044,8 @@ def write_sample(
     if year != SAMPLE_YEAR:
         raise ValueError(f"the calibrated sample exists only for {SAMPLE_YEAR}, not {year!r}")
     reference = load_reference(reference_path)
-    return _write_frames(sample_frames(reference, parse_year(year)), Path(out_dir), reference)
+    frames = sample_frames(reference, parse_year(year))
+    return _write_frames(frames, Path(out_dir), reference, SAMPLE_UNMAPPED_HEADERS)
 
 
 # --------------------------------------------------------------------------- random extracts
@@ -1249,7 +1297,7 @@ def random_frames(
     closed = non_working_days(reference, year)
     complaints = _random_complaints(reference, year, cases, closed, gen)
     escalations = _random_escalations(complaints, year, gen)
-    return {
+    frames = {
         "complaints": complaints,
         "remedies": _random_remedies(reference, complaints, gen),
         "escalations": escalations,
@@ -1259,6 +1307,61 @@ def random_frames(
         "duty": _random_duty(reference, year, cases * 2, gen),
         "compliments": _random_compliments(reference, year, cases * 2, gen),
     }
+    extra = np.random.default_rng(seed + 14)  # contract 1.4, its own random numbers
+    frames["remedies"] = _random_amounts(frames["remedies"], extra)
+    frames["recommendations"] = _random_action_dates(frames["recommendations"], escalations, extra)
+    frames["lgo_benchmark"] = _random_benchmark(reference, extra)
+    return frames
+
+
+RANDOM_PAYMENT_SHARE = 0.05  # of remedies, with an amount of £10.00 to £2,000.00
+RANDOM_COUNCILS = 150  # other councils in the Ombudsman's figures
+COUNCIL_TYPES = ("County", "Unitary", "Metropolitan Borough", "London Borough")
+
+
+def _random_amounts(remedies: pl.DataFrame, gen: np.random.Generator) -> pl.DataFrame:
+    """An amount in pounds and pence on about one remedy in twenty (contract 1.4)."""
+    paid = gen.random(remedies.height) < RANDOM_PAYMENT_SHARE
+    pence = gen.integers(1_000, 200_001, remedies.height)
+    amount = pl.Series(np.where(paid, pence / 100, np.nan)).fill_nan(None)
+    return remedies.with_columns(amount.alias("amount"))
+
+
+def _random_action_dates(
+    recommendations: pl.DataFrame, escalations: pl.DataFrame, gen: np.random.Generator
+) -> pl.DataFrame:
+    """Due eight weeks after the escalation was commissioned; about three in four
+    completed 3 to 17 weeks after it; one in ten without a due date (contract 1.4)."""
+    count = recommendations.height
+    start = recommendations.join(
+        escalations.select("escalation_ref", "commissioned_date"),
+        on="escalation_ref",
+        how="left",
+        maintain_order="left",
+    )["commissioned_date"]
+    due = pl.when(pl.lit(pl.Series(gen.random(count) >= 0.1))).then(
+        pl.lit(start) + pl.duration(days=56)
+    )
+    done = pl.Series(gen.random(count) < 0.75)
+    days = pl.Series(gen.integers(21, 121, count))
+    completed = pl.when(pl.lit(done)).then(pl.lit(start) + pl.duration(days=pl.lit(days)))
+    return recommendations.with_columns(due.alias("due_date"), completed.alias("completed_date"))
+
+
+def _random_benchmark(reference: Reference, gen: np.random.Generator) -> pl.DataFrame:
+    """The Ombudsman's figures for the council and RANDOM_COUNCILS others (contract 1.4)."""
+    names = [reference.authority, *(f"Council {n:03d}" for n in range(1, RANDOM_COUNCILS + 1))]
+    decisions = gen.integers(0, 60, len(names))
+    upheld = gen.binomial(decisions, 0.6)
+    kinds = gen.integers(0, len(COUNCIL_TYPES), len(names))
+    return pl.DataFrame(
+        {
+            "authority": names,
+            "authority_type": _pick(list(COUNCIL_TYPES), kinds),
+            "decisions": decisions,
+            "upheld": upheld,
+        }
+    )
 
 
 def write_random(

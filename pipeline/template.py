@@ -23,6 +23,7 @@ from pipeline.reference import AGE_RANGE, PROCEDURES, Reference
 from pipeline.years import year_end, year_start
 
 DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "£#,##0.00"  # pounds and pence (remedies' amount, contract 1.4)
 LAST_ROW = 1_048_575  # Excel's last row, counted from 0
 INLINE_LIMIT = 255  # characters Excel allows in an inline drop-down list
 LISTS_SHEET = "lists"
@@ -64,6 +65,7 @@ def dropdowns(stem: str, reference: Reference) -> dict[str, list[str]]:
         },
         "duty": {"category": list(reference.duty_categories)},
         "compliments": {**places, "publish": ["true", "false"]},
+        "lgo_benchmark": {},  # contract 1.4: the Ombudsman's figures, any council's names
     }
     return {column: values for column, values in by_stem[stem].items() if values}
 
@@ -129,19 +131,30 @@ def write_template(path: Path, stem: str, reference: Reference, year: str | None
     lists = ListsSheet(workbook)
     header = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
     date = workbook.add_format({"num_format": DATE_FORMAT})
+    pounds = workbook.add_format({"num_format": MONEY_FORMAT})
     kinds = SPECS[stem].columns
     choices = dropdowns(stem, reference)
     for number, column in enumerate(template_columns(stem, reference)):
         sheet.write(0, number, reference.header_of(stem, column), header)
         kind = kinds[column]
-        sheet.set_column(number, number, WIDTH, date if kind == "date" else None)
+        formats = {"date": date, "money": pounds}
+        sheet.set_column(number, number, WIDTH, formats.get(kind))
         rule = None
         if column in choices:
             rule = _list_validation(choices[column], lists, f"{stem}.{column}")
         elif kind == "date":
             rule = _date_validation(column, year)
         elif kind == "int":
-            rule = {"validate": "integer", "criteria": ">=", "value": 1}
+            least = 0 if stem == "lgo_benchmark" else 1  # a council may have no decisions
+            rule = {"validate": "integer", "criteria": ">=", "value": least}
+        elif kind == "money":
+            rule = {
+                "validate": "decimal",
+                "criteria": ">=",
+                "value": 0,
+                "error_title": "Not an amount",
+                "error_message": "Enter an amount in pounds of 0 or more, such as 1200.50.",
+            }
         if rule:
             sheet.data_validation(1, number, LAST_ROW, number, rule)
     sheet.freeze_panes(1, 0)

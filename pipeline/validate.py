@@ -52,6 +52,7 @@ DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "remedy_links": ("remedies", "complaints"),
     "finding_links": ("findings", "escalations"),
     "recommendation_links": ("recommendations", "escalations"),
+    "recommendation_dates": ("recommendations", "escalations"),
 }
 
 
@@ -265,7 +266,40 @@ def derived_frames(extracts: Extracts, reference: Reference) -> dict[str, pl.Dat
             extracts.recommendations, "escalation_ref", escalation_refs, "missing_escalation"
         ),
         "team_areas": _team_areas(extracts, reference),
+        "recommendation_dates": _recommendation_dates(extracts),
     }
+
+
+def _recommendation_dates(extracts: Extracts) -> pl.DataFrame:
+    """Each agreed action's completed date beside its escalation's commissioned date."""
+    commissioned = extracts.escalations.select("escalation_ref", "commissioned_date").unique(
+        "escalation_ref", keep="first"
+    )
+    return extracts.recommendations.join(
+        commissioned, on="escalation_ref", how="left", maintain_order="left"
+    ).select(ROW, "completed_date", "commissioned_date")
+
+
+def benchmark_council_failures(extracts: Extracts, reference: Reference) -> list[Failure]:
+    """The Ombudsman's figures must hold one row for this council (contract 1.4): the row
+    whose ``authority`` is the reference's ``authority`` (trimmed, any case)."""
+    if extracts.files.get("lgo_benchmark") is None or "lgo_benchmark" in extracts.unreadable:
+        return []
+    own = reference.authority.strip().lower()
+    named = extracts.lgo_benchmark.filter(pl.col("authority").str.to_lowercase() == own)
+    if named.height:
+        return []  # named twice is reported by the suite (authority is unique)
+    return [
+        Failure(
+            file=extracts.file_name("lgo_benchmark"),
+            column=extracts.label("lgo_benchmark", "authority"),
+            rows=[],
+            values=[reference.authority],
+            rule="lgo_benchmark: this council",
+            message="no row names this council (the reference file's `authority`): add "
+            "the council's own figures, or remove the file to leave the comparison out",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- running GE
@@ -574,6 +608,7 @@ def validate_extracts(
             checked = failures_from_result(result, files, labels)
             report.failures.extend(without_unreadable_cells(checked, load))
             report.failures.extend(publication_failures(extracts, reference))
+            report.failures.extend(benchmark_council_failures(extracts, reference))
             _write_json(work / "ge_results.json", _ge_results_json(result))
         (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")
         _write_json(work / "result.json", report.to_json_dict())

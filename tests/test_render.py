@@ -188,7 +188,7 @@ def test_pdf_keeps_each_chart_with_its_caption_and_short_data_table(rendered):
     the chart's data table (none is over 20 rows here) follows on the same page."""
     pages = [" ".join(t.split()) for t in pages_text(rendered.outputs["pdf"])]
     parts = chart_parts(rendered.notebook)
-    assert len(parts) == 22
+    assert len(parts) == 23  # with "Five years at a glance"
     for number, (headline, header, last_row) in enumerate(parts, 1):
         (page,) = [p for p in pages if f"Figure {number}: {headline}" in p]
         after = page[page.index(f"Figure {number}: {headline}") :]
@@ -233,8 +233,8 @@ def test_html_is_self_contained_with_one_vega_bundle(rendered):
     html = rendered.outputs["html"].read_text(encoding="utf-8")
     assert '<html lang="en-GB"' in html or 'lang="en-GB"' in html
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", html)
-    assert html.count('<script type="application/json" class="vega-spec"') == 22
-    assert html.count('<details class="chart-data">') == 22
+    assert html.count('<script type="application/json" class="vega-spec"') == 23
+    assert html.count('<details class="chart-data">') == 23
     loader = 'querySelectorAll("script.vega-spec")'  # the one script that draws the charts
     assert html.count("window.vegaEmbed=") == 1 and html.count(loader) == 1
     assert html.index("window.vegaEmbed=") < html.index(loader) < html.index("<main")
@@ -488,7 +488,7 @@ def test_word_file_has_headings_real_tables_and_charts_with_alt_text(rendered):
     first = document.tables[0]
     assert [c.text for c in first.rows[0].cells] == ["Type of feedback", "Number"]
     images = document.element.body.findall(".//" + qn("wp:docPr"))
-    assert len(images) == 22
+    assert len(images) == 23
     assert all(len(image.get("descr", "")) > 30 for image in images)
     assert images[0].get("descr").startswith("Bar chart of items of feedback")
     assert "Downloads" not in {p.text for p in document.paragraphs}
@@ -504,7 +504,7 @@ def test_word_charts_have_a_caption_above_and_no_paragraph_repeating_their_numbe
     with_image = [
         i for i, p in enumerate(paragraphs) if p._p.find(".//" + qn("wp:docPr")) is not None
     ]
-    assert len(with_image) == 22
+    assert len(with_image) == 23
     headlines = [headline for headline, _, _ in chart_parts(rendered.notebook)]
     for index, headline in zip(with_image, headlines, strict=True):
         caption = paragraphs[index - 1]

@@ -44,7 +44,7 @@ def test_sample_validates_clean_with_data_docs(clean_run):
     result = json.loads((out / "validation" / "result.json").read_text())
     assert result["success"] is True and result["failures"] == [] and result["year"] == "2016-17"
     ge = json.loads((out / "validation" / "ge_results.json").read_text())
-    assert len(ge["validation_results"]) == 12
+    assert len(ge["validation_results"]) == 14  # with lgo_benchmark, recommendation_dates
     assert "PASSED" in (out / "validation" / "summary.md").read_text()
 
 
