@@ -634,7 +634,8 @@ def lgo_findings(
             domain=[LGO_NOT_INVESTIGATED, LGO_NO_FAULT, LGO_FAULT],
             range=[PALETTE[5], PALETTE[0], PALETTE[3]],
         ),
-        legend=alt.Legend(title=None, direction="vertical", labelLimit=400),  # fits a phone
+        # below the bars, one entry a line: the bars keep the width of a phone
+        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=280),
     )
     chart = _hbar(
         frame, "category", headline, base.subtitle, "Decisions", colour=colour, order=order

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -41,6 +41,7 @@ from pipeline.years import display_year
 
 HELD = "_held"  # the column marking held-back rows until the pandas table is made
 WORD_JOINER = "\u2060"  # invisible, and no break: the text looks and wraps as written
+NOTE_MARK = re.compile(r"\$\$(\w+)\$\$")  # a note reference in a gptables title
 GPTABLES_MARKUP = re.compile(r"\](?=\()|\$(?=\$)")  # "[text](url)" links, "$$note$$" refs
 DIMENSION_TITLES: dict[str, str] = {
     "year": "Year",
@@ -540,10 +541,17 @@ def print_setup(workbook, wide: int = WIDE_SHEET_COLUMNS) -> None:
             sheet.set_landscape()
 
 
-def notes_table(extra: Sequence[tuple[str, str]] = (), symbol: str = CONFIDENTIAL) -> pd.DataFrame:
+def notes_table(
+    extra: Sequence[tuple[str, str]] = (),
+    symbol: str = CONFIDENTIAL,
+    referenced: Collection[str] | None = None,
+) -> pd.DataFrame:
     """Note reference and text, for the notes sheet (``extra``: notes on earlier years;
-    ``symbol``: the disclosure symbol as the council chose it)."""
+    ``symbol``: the disclosure symbol as the council chose it; ``referenced``: the notes
+    some sheet refers to, the others left out: gptables would number them out of order)."""
     notes = [*NOTES, *extra]
+    if referenced is not None:
+        notes = [(r, t) for r, t in notes if r in referenced]
     texts = [t.replace(CONFIDENTIAL, symbol) if r == "confidential" else t for r, t in notes]
     return pd.DataFrame({"Note reference": [r for r, _ in notes], "Note text": texts})
 
@@ -599,15 +607,18 @@ def write_spreadsheet(
         earlier = notes_beside(figures) if isinstance(figures, str | Path) else []
     history, history_texts = history_notes_by_table(frame, earlier, year)
 
+    tables = sheets(frame, year, limits=limits, history=history, symbol=symbol)
+    referenced = {note for table in tables.values() for note in NOTE_MARK.findall(table.title)}
+
     def write(temp: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # gptables warns about unreferenced notes
             workbook = gpt.produce_workbook(
                 filename=str(temp),
-                sheets=sheets(frame, year, limits=limits, history=history, symbol=symbol),
+                sheets=tables,
                 cover=front,
                 contentsheet_label="Contents",
-                notes_table=notes_table(history_texts, symbol),
+                notes_table=notes_table(history_texts, symbol, referenced),
                 auto_width=True,
                 workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
             )

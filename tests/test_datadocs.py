@@ -117,4 +117,4 @@ def test_every_page_shows_its_results_with_the_network_blocked(opened):
     index = opened["index.html"]
     assert index["indexRows"] >= 10 and index["iconFont"]
     results = [p for n, p in opened.items() if n.startswith("validations/")]
-    assert len(results) == 12 and all(p["iconFont"] for p in results)
+    assert len(results) == 14 and all(p["iconFont"] for p in results)

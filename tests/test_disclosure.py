@@ -83,10 +83,10 @@ def test_team_row_and_service_area_column_by_hand(view):
     }
     table = nar.team_quarter_tables(view, YEAR, "statutory", ["North Services", "South Services"])
     # Markdown escapes the brackets: the page shows [c]
-    assert r"| Alpha Team | \[c\] | \[c\] | - | 5 | 12 |" in table
-    assert r"| Beta Team | \[c\] | \[c\] | - | - | 5 |" in table
-    assert "| Total | 5 | 7 | - | 5 | 17 |" in table
-    assert "| Gamma Team | - | 3 | 3 | - | 6 |" in table  # South: nothing held back
+    assert r"| Alpha Team | \[c\] | \[c\] | \- | 5 | 12 |" in table
+    assert r"| Beta Team | \[c\] | \[c\] | \- | \- | 5 |" in table
+    assert r"| Total | 5 | 7 | \- | 5 | 17 |" in table
+    assert r"| Gamma Team | \- | 3 | 3 | \- | 6 |" in table  # South: nothing held back
     # totals the report prints are published (none is below 3 and none had to be held)
     assert not view.totals.filter(pl.col("procedure") == "statutory")["suppressed"].any()
 
@@ -173,9 +173,11 @@ def test_figures_published_csv(view, figures, tmp_path):
     path = write_published_figures(view, tmp_path)
     assert path.name == "figures-published.csv"
     text = path.read_text().splitlines()
-    assert text[0] == "table,year,procedure,service_area,team,category,quarter,n,pct,suppressed"
-    assert "stage1_by_gender,2016-17,statutory,,,Male,,,,true" in text
-    assert "stage1_by_gender,2016-17,statutory,,,Female,,15,55.55555555555556,false" in text
+    assert (
+        text[0] == "table,year,procedure,service_area,team,category,quarter,n,pct,value,suppressed"
+    )
+    assert "stage1_by_gender,2016-17,statutory,,,Male,,,,,true" in text
+    assert "stage1_by_gender,2016-17,statutory,,,Female,,15,55.55555555555556,,false" in text
     published = published_figures(view)
     assert published.height == figures.height  # every row of figures.csv, in its order
     assert published.drop("n", "pct", "suppressed").equals(figures.drop("n", "pct"))

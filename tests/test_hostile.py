@@ -124,7 +124,7 @@ def test_no_markup_from_the_data_reaches_the_page(hostile_build):
     delivered = {p.name for p in hostile_build["out"].iterdir() if p.is_file()}
     links = [link for link in markup.links if not link.startswith("#")]
     assert links and set(links) <= delivered  # only the downloads, files beside the page
-    assert set(markup.scripts) == {"application/json"} and len(markup.scripts) == 22
+    assert set(markup.scripts) == {"application/json"} and len(markup.scripts) == 23
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,7 @@ def test_no_script_ran_and_no_request_left_the_file(browser):
     assert browser["consoleErrors"] == []  # a script blocked by the policy would log one
     assert browser["outsideRequests"] == []
     assert [c["id"] for c in browser["charts"] if not c["drawn"]] == []
-    assert len(browser["charts"]) == 22
+    assert len(browser["charts"]) == 23
 
 
 @pytest.mark.browser

@@ -111,7 +111,7 @@ def test_every_format_says_draft_under_the_title(tmp_path):
     target = tmp_path / "draft.docx"
     render.pandoc_docx("Body text.", tmp_path, meta, target)
     paragraphs = [(p.style.name, p.text) for p in docx.Document(str(target)).paragraphs]
-    assert ("Date", "28 September 2017\nDraft: not for publication") in paragraphs
+    assert ("Cover Details", "Draft: not for publication") in paragraphs
 
 
 def test_validate_and_build_say_when_the_text_is_a_draft(text_dir, tmp_path, capsys):

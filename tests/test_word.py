@@ -141,9 +141,9 @@ def test_charts_are_numbered_as_in_the_pdf(document):
         word.paragraph_text(p._p) for p in document.paragraphs if p.style.name == "Image Caption"
     ]
     numbers = [int(re.match(r"Figure (\d+): ", c).group(1)) for c in captions]
-    assert numbers == list(range(1, 23))
+    assert numbers == list(range(1, 24))
     fields = document.element.body.findall(f".//{qn('w:fldSimple')}")
-    assert sum("SEQ Figure" in f.get(qn("w:instr"), "") for f in fields) == 22
+    assert sum("SEQ Figure" in f.get(qn("w:instr"), "") for f in fields) == 23
 
 
 def cell_alignment(cell) -> str:
