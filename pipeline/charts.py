@@ -634,8 +634,7 @@ def lgo_findings(
             domain=[LGO_NOT_INVESTIGATED, LGO_NO_FAULT, LGO_FAULT],
             range=[PALETTE[5], PALETTE[0], PALETTE[3]],
         ),
-        # below the bars, one entry a line: the bars keep the width of a phone
-        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=280),
+        legend=alt.Legend(title=None, direction="vertical", labelLimit=280),  # fits a phone
     )
     chart = _hbar(
         frame, "category", headline, base.subtitle, "Decisions", colour=colour, order=order
@@ -663,8 +662,10 @@ def lgo_findings(
     )
 
 
-LGO_FAULT = "Investigated: fault found"
-LGO_NO_FAULT = "Investigated: no fault found"
+# Short enough for a phone: "fault found" and "no fault found" are said only of decisions
+# after a detailed investigation (the headline and the description say so)
+LGO_FAULT = "Fault found"
+LGO_NO_FAULT = "No fault found"
 LGO_NOT_INVESTIGATED = "Not investigated"
 
 
