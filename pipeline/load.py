@@ -45,6 +45,7 @@ DATE_SHAPE = r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$"
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 MAX_EXAMPLES = 10  # example values kept for a problem found on many rows
+FREE_TEXT_NAMES = frozenset(c for columns in FREE_TEXT_COLUMNS.values() for c in columns)
 
 
 @dataclass
@@ -407,14 +408,36 @@ def _check_columns(
     return problems
 
 
+def _padded(column: str) -> pl.Expr:
+    """Whether a cell of ``column`` starts or ends with a space (its first and last
+    characters are looked at, not the whole text)."""
+    text = pl.col(column)
+    return (text.str.head(1).str.contains(r"\s") | text.str.tail(1).str.contains(r"\s")).any()
+
+
+def _unpadded_free_text(frame: pl.DataFrame) -> set[str]:
+    """The free-text columns of ``frame`` in which no cell starts or ends with a space."""
+    free_text = [c for c in frame.columns if c in FREE_TEXT_NAMES]
+    if not free_text:
+        return set()
+    padded = frame.select(_padded(c).alias(c) for c in free_text).row(0, named=True)
+    return {c for c, found in padded.items() if not found}
+
+
 def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
-    """Keep the contract columns as trimmed text, nulls for empty cells; drop blank rows."""
+    """Keep the contract columns as trimmed text, nulls for empty cells; drop blank rows.
+
+    A free-text column none of whose cells is padded is not stripped: stripping copies
+    every text, twice the memory of the largest columns for nothing.
+    """
+    unpadded = _unpadded_free_text(frame)
+
+    def trimmed(column: str) -> pl.Expr:
+        text = pl.col(column) if column in unpadded else pl.col(column).str.strip_chars()
+        return text.replace("", None)
+
     columns = [
-        (
-            pl.col(c).str.strip_chars().replace("", None)
-            if c in frame.columns
-            else pl.lit(None, pl.String)
-        ).alias(c)
+        (trimmed(c) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
         for c in spec.columns
     ]
     frame = frame.select(pl.col(ROW).cast(pl.UInt32), *columns)
