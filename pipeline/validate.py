@@ -237,13 +237,23 @@ def free_text_as_checked(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Da
     )
 
 
+def without_free_text(extracts: Extracts) -> Extracts:
+    """The extracts with each free text as the suites check it (see
+    :func:`free_text_as_checked`), once the personal-data checks have read the texts."""
+    checked = {
+        stem: free_text_as_checked(getattr(extracts, stem), columns)
+        for stem, columns in FREE_TEXT_COLUMNS.items()
+    }
+    return replace(extracts, **checked)
+
+
 def frames_to_check(extracts: Extracts, reference: Reference) -> dict[str, pl.DataFrame]:
     """Every frame a suite checks, without the extracts that could not be read and the
     derived frames built from them (their problems are reported by loading)."""
     unreadable = set(extracts.unreadable)
     frames = {**with_meanings(extracts, reference), **derived_frames(extracts, reference)}
     return {
-        name: free_text_as_checked(frame, FREE_TEXT_COLUMNS.get(name, ()))
+        name: frame
         for name, frame in frames.items()
         if name not in unreadable and unreadable.isdisjoint(DERIVED_INPUTS.get(name, ()))
     }
@@ -319,6 +329,14 @@ def _no_batch_fingerprints() -> None:
     from great_expectations.execution_engine import pandas_execution_engine
 
     pandas_execution_engine.HASH_THRESHOLD = 0
+
+
+def _forget_batches(source) -> None:
+    """Drop the frames GE keeps of the batches validated so far (the data source's
+    execution engine holds every one until the end): one frame in memory at a time."""
+    manager = source.get_execution_engine().batch_manager
+    manager.batch_data_cache.clear()
+    manager.reset_batch_cache()
 
 
 def _context(docs_dir: Path):
@@ -400,6 +418,7 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
             },
             run_id=run_id,
         )
+        _forget_batches(source)
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=definition.suite.name),
             run_id=run_id,
@@ -588,8 +607,9 @@ def validate_extracts(
             files = {stem: extracts.file_name(stem) for stem in EXTRACT_STEMS}
             labels = {files[stem]: extracts.labels.get(stem, {}) for stem in EXTRACT_STEMS}
             published = publication_failures(extracts, reference)
+            extracts = without_free_text(extracts)  # the texts, most of the memory, are read
             frames = frames_to_check(extracts, reference)
-            del extracts  # the free texts, most of the memory, are not needed any more
+            del extracts  # GE holds one frame at a time (see _forget_batches)
             result = run_suites(frames, parameters, work / "data_docs")
             report.checks = sum(len(v.results) for v in result.run_results.values())
             checked = failures_from_result(result, files, labels)
