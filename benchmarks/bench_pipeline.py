@@ -253,6 +253,38 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def validation_table(rows: list[Row]) -> str:
+    """Validation beside the figures step (in-process) at each size: the ratio of their
+    times is the number to watch (the time both take grows with the data)."""
+
+    def cell(value: float | None, digits: int, scale: float = 1) -> str:
+        return "-" if value is None else f"{value / scale:.{digits}f}"
+
+    found: dict[str, dict[str, Row]] = {}
+    for row in rows:
+        if row.step in ("validate (CLI)", "figures (in-process)"):
+            found.setdefault(row.size, {})[row.step] = row
+    lines = [
+        "| size | validate s | validate GB | figures s | figures GB | validate / figures |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, steps in found.items():
+        validate, figures = steps.get("validate (CLI)"), steps.get("figures (in-process)")
+        if validate is None or figures is None:
+            continue
+        ratio = validate.seconds / figures.seconds if validate.seconds and figures.seconds else None
+        cells = (
+            size,
+            cell(validate.seconds, 1),
+            cell(validate.peak_mb, 2, 1024),
+            cell(figures.seconds, 1),
+            cell(figures.peak_mb, 2, 1024),
+            cell(ratio, 1),
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def parse_sizes(text: str) -> list[int]:
     """``10000,100000`` -> [10000, 100000]."""
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
@@ -292,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     memory = "/usr/bin/time -v" if GNU_TIME.exists() else "getrusage(RUSAGE_CHILDREN)"
     print(f"Pipeline benchmark, year {YEAR}; peak MB = largest single process ({memory})")
     print(table(rows))
+    summary = validation_table(rows)
+    if summary:
+        print("\nValidation beside the figures (in-process), same run")
+        print(summary)
     return 0
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import psutil
+
 from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError, extract_folder_not_found, reference_not_found
 from pipeline.files import atomic_write, atomic_write_text, replace_folder
@@ -231,26 +233,17 @@ def leftovers(out: Path) -> list[Path]:
     )
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, owned by someone else
-        return True
-    return True
-
-
 def remove_leftovers(out: Path) -> list[Path]:
     """Delete the temporary folders that interrupted builds left behind.
 
     Called while holding the build lock of ``out``; a folder whose process (the number
-    ending its name) is still running is never removed, whatever the lock says.
+    ending its name) is still running is never removed, whatever the lock says (psutil
+    asks the system; ``os.kill(pid, 0)`` would end the process on Windows).
     """
     removed = []
     for folder in leftovers(out):
         pid = folder.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and _process_alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and psutil.pid_exists(int(pid)):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)

@@ -74,6 +74,7 @@ MONEY_SHAPE = r"^£?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$"
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 MAX_EXAMPLES = 10  # example values kept for a problem found on many rows
+FREE_TEXT_NAMES = frozenset(c for columns in FREE_TEXT_COLUMNS.values() for c in columns)
 
 
 @dataclass
@@ -705,16 +706,42 @@ def ref_key(column: str) -> pl.Expr:
     return ref_text(column).str.to_lowercase()
 
 
-def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
-    """Keep the contract columns as trimmed text, nulls for empty cells; drop blank rows."""
+def _padded(column: str) -> pl.Expr:
+    """Whether a cell of ``column`` starts or ends with a space (its first and last
+    characters are looked at, not the whole text)."""
+    text = pl.col(column)
+    return (text.str.head(1).str.contains(r"\s") | text.str.tail(1).str.contains(r"\s")).any()
 
-    def text(column: str) -> pl.Expr:
+
+def _unpadded_free_text(frame: pl.DataFrame) -> set[str]:
+    """The free-text columns of ``frame`` in which no cell starts or ends with a space."""
+    free_text = [c for c in frame.columns if c in FREE_TEXT_NAMES]
+    if not free_text:
+        return set()
+    padded = frame.select(_padded(c).alias(c) for c in free_text).row(0, named=True)
+    return {c for c, found in padded.items() if not found}
+
+
+def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
+    """Keep the contract columns as trimmed text (refs with any kind of space made plain),
+    nulls for empty cells; drop blank rows.
+
+    A free-text column none of whose cells is padded is not stripped: stripping copies
+    every text, twice the memory of the largest columns for nothing.
+    """
+    unpadded = _unpadded_free_text(frame)
+
+    def trimmed(column: str) -> pl.Expr:
         if column.endswith("_ref"):
-            return ref_text(column)
-        return pl.col(column).str.strip_chars()
+            text = ref_text(column)
+        elif column in unpadded:
+            text = pl.col(column)
+        else:
+            text = pl.col(column).str.strip_chars()
+        return text.replace("", None)
 
     columns = [
-        (text(c).replace("", None) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
+        (trimmed(c) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
         for c in spec.columns
     ]
     frame = frame.select(pl.col(ROW).cast(pl.UInt32), *columns)

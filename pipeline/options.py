@@ -57,10 +57,11 @@ class BuildOptions:
 
 
 def display_path(path: Path) -> str:
-    """A path relative to the project when it lies inside it, else absolute."""
+    """A path relative to the project when it lies inside it (with ``/`` on every
+    system, so a manifest reads the same on Windows), else absolute."""
     resolved = path.resolve()
     if resolved.is_relative_to(PROJECT_ROOT):
-        return str(resolved.relative_to(PROJECT_ROOT))
+        return resolved.relative_to(PROJECT_ROOT).as_posix()
     return str(resolved)
 
 

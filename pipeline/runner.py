@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import shutil
-import signal
 import tempfile
 import threading
 import uuid
@@ -18,6 +18,10 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 from pipeline import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+# zmq's IPC sockets are Unix domain sockets; on Windows the kernels use TCP on 127.0.0.1
+IPC_SOCKETS = os.name == "posix"
 
 
 class NotebookFailed(Exception):
@@ -40,7 +44,8 @@ def _socket_dir() -> str:
 
 
 class LocalKernelManager(KernelManager):
-    """Talks to the kernel over local IPC sockets instead of TCP ports.
+    """Talks to the kernel over local IPC sockets instead of TCP ports (where the platform
+    has them: TCP on 127.0.0.1 on Windows), and stops it without interrupting it first.
 
     Nothing listens on the network, and the kernel has no reason to warn about
     unencrypted TCP traffic.
@@ -48,26 +53,45 @@ class LocalKernelManager(KernelManager):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.transport = "ipc"
-        self.ip = os.path.join(_socket_dir(), f"kernel-{uuid.uuid4().hex[:12]}")
+        if IPC_SOCKETS:
+            self.transport = "ipc"
+            self.ip = str(Path(_socket_dir()) / f"kernel-{uuid.uuid4().hex[:12]}")
         _kernels.add(self)
+
+    async def _async_interrupt_kernel(self) -> None:
+        """Interrupt the running cell, unless the kernel is being shut down.
+
+        jupyter_client interrupts (SIGINT) every kernel it shuts down before asking it to
+        stop (or killing it); an idle ipykernel answers with ``[IPKernelApp] ERROR |
+        KeyboardInterrupt caught in kernel.`` in the terminal, in about one build in eight.
+        The shutdown request (or, with ``now``, the kill) stops it on its own.
+        """
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
 
 
 _kernels: weakref.WeakSet[LocalKernelManager] = weakref.WeakSet()
 
 
+def stop_kernel(manager: KernelManager) -> None:
+    """Stop one kernel at once through jupyter_client (which kills the process the way
+    the platform allows); a failure is logged, not raised: the build is stopping anyway."""
+    try:
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
+    except Exception as error:
+        log.warning("could not stop a notebook kernel: %s: %s", type(error).__name__, error)
+
+
 def kill_kernels() -> None:
-    """Kill every kernel this process started and still runs (a build was interrupted).
+    """Stop every kernel this process started and still runs (a build was interrupted).
 
     Kernels run in their own session, so Ctrl-C in the terminal does not reach them;
     a notebook running in another thread then stops with a dead-kernel error.
     """
     for manager in list(_kernels):
-        try:
-            if manager.has_kernel:
-                manager.signal_kernel(signal.SIGKILL)
-        except Exception:  # already gone
-            pass
+        stop_kernel(manager)
 
 
 # ---------------------------------------------------------------- kernels started early
@@ -136,9 +160,10 @@ def discard_warm_kernels() -> None:
         _warm.clear()
     for future in futures:
         try:
-            future.result(timeout=90).shutdown_kernel(now=True)
-        except Exception:
-            pass
+            manager = future.result(timeout=90)
+        except Exception:  # it never started (the error is the notebook's to report)
+            continue
+        stop_kernel(manager)
 
 
 def project_path(relative: str) -> Path:

@@ -31,11 +31,11 @@ from pipeline.contract import FREE_TEXT_COLUMNS
 from pipeline.datadocs import make_offline
 from pipeline.errors import InputError, rows_text
 from pipeline.files import replace_folder
-from pipeline.load import EXTRACT_STEMS, ROW, Extracts, read_extracts
+from pipeline.load import EXTRACT_STEMS, FREE_TEXT_NAMES, ROW, Extracts, read_extracts
 from pipeline.placeholders import reference_message, reference_placeholders
 from pipeline.publication import personal_data_hits
 from pipeline.reference import Reference, load_reference
-from pipeline.safe import markdown_code
+from pipeline.safe import CONTROL_CHARACTERS, markdown_code
 from pipeline.years import display_year, year_end, year_start
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -46,6 +46,7 @@ NOTEBOOK = PROJECT_ROOT / "notebooks" / "validate.ipynb"
 FILE = "_file"
 MAX_VALUES = 10
 LOAD_RULE = "load"
+FIRST_CONTROL = f"({CONTROL_CHARACTERS.pattern})"
 # derived frame -> the extracts it is built from: left out when one could not be read
 # (every remedy would otherwise be reported as an orphan of an unreadable complaints file)
 DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
@@ -240,6 +241,31 @@ def with_meanings(extracts: Extracts, reference: Reference) -> dict[str, pl.Data
     return frames
 
 
+def free_text_as_checked(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """Each free text as the suites check it: the first control character it holds (empty
+    when it holds none), null where there is no text.
+
+    The suites ask two things of a free text, that it is there and that it holds no
+    control character, and both answers are the same on what is kept. The texts, most of
+    the bytes of the extracts, are then never copied into pandas, hashed or filtered by
+    GE, nor shown in its results (they may hold personal data).
+    """
+    return frame.with_columns(
+        pl.when(pl.col(c).is_not_null()).then(pl.col(c).str.extract(FIRST_CONTROL).fill_null(""))
+        for c in columns
+    )
+
+
+def without_free_text(extracts: Extracts) -> Extracts:
+    """The extracts with each free text as the suites check it (see
+    :func:`free_text_as_checked`), once the personal-data checks have read the texts."""
+    checked = {
+        stem: free_text_as_checked(getattr(extracts, stem), columns)
+        for stem, columns in FREE_TEXT_COLUMNS.items()
+    }
+    return replace(extracts, **checked)
+
+
 def frames_to_check(extracts: Extracts, reference: Reference) -> dict[str, pl.DataFrame]:
     """Every frame a suite checks, without the extracts that could not be read and the
     derived frames built from them (their problems are reported by loading)."""
@@ -305,20 +331,64 @@ def benchmark_council_failures(extracts: Extracts, reference: Reference) -> list
 # --------------------------------------------------------------------------- running GE
 
 
-def to_pandas(frame: pl.DataFrame):
+def is_code_column(name: str) -> bool:
+    """A text column holding codes (a service area, an outcome...), not a reference or
+    a free text."""
+    return not name.endswith("_ref") and name != FILE and name not in FREE_TEXT_NAMES
+
+
+def filters_rows(name: str, suites_dir: Path = SUITES_DIR) -> bool:
+    """Whether a suite checks some rows only (a row condition, or a pair of columns that
+    skips rows missing either): GE copies the whole frame for each such check."""
+    data = json.loads((suites_dir / f"{name}.json").read_text(encoding="utf-8"))
+    return any(
+        "row_condition" in e["kwargs"] or "ignore_row_if" in e["kwargs"]
+        for e in data["expectations"]
+    )
+
+
+def to_pandas(frame: pl.DataFrame, *, codes_as_categories: bool = False):
     """The frame as pandas for GE; dates become datetime64[ns].
 
     GE compares datetime64[ns] columns vectorised but other date types one value at a
-    time (a minute per million rows). Text columns arrive with pandas 3's `str` dtype.
+    time (a minute per million rows). Text columns arrive with pandas 3's `str` dtype;
+    with ``codes_as_categories`` code columns become categoricals, so that the copies GE
+    makes of the whole frame for a check on some rows copy small integers, not strings
+    (a categorical costs more where nothing is copied: GE turns it back into text to
+    match a pattern).
     """
     dates = [c for c, t in frame.schema.items() if t == pl.Date]
-    return frame.with_columns(pl.col(dates).cast(pl.Datetime("ns"))).to_pandas()
+    codes = [
+        c
+        for c, t in frame.schema.items()
+        if codes_as_categories and t == pl.String and is_code_column(c)
+    ]
+    return frame.with_columns(
+        pl.col(dates).cast(pl.Datetime("ns")), pl.col(codes).cast(pl.Categorical)
+    ).to_pandas()
 
 
 def _quiet_gx() -> None:
     """Keep GE's progress bars and chatter out of the terminal."""
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def _no_batch_fingerprints() -> None:
+    """Stop GE hashing every cell of each frame (under 1 GB) for the fingerprint it
+    records among a batch's markers: a quarter of its time on a million complaints, for
+    a value nothing here reads. No frame is under a threshold of 0 bytes."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
+
+
+def _forget_batches(source) -> None:
+    """Drop the frames GE keeps of the batches validated so far (the data source's
+    execution engine holds every one until the end): one frame in memory at a time."""
+    manager = source.get_execution_engine().batch_manager
+    manager.batch_data_cache.clear()
+    manager.reset_batch_cache()
 
 
 def _context(docs_dir: Path):
@@ -369,6 +439,7 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
     )
 
     _quiet_gx()
+    _no_batch_fingerprints()
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("extracts")
     definitions = []
@@ -389,7 +460,9 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
         frame = frames[definition.name]
         index_columns = [c for c in (FILE, ROW) if c in frame.columns]
         result = definition.run(
-            batch_parameters={"dataframe": to_pandas(frame)},
+            batch_parameters={
+                "dataframe": to_pandas(frame, codes_as_categories=filters_rows(definition.name))
+            },
             expectation_parameters=parameters,
             result_format={
                 "result_format": "COMPLETE",
@@ -397,6 +470,7 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
             },
             run_id=run_id,
         )
+        _forget_batches(source)
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=definition.suite.name),
             run_id=run_id,
@@ -602,13 +676,17 @@ def validate_extracts(
             report.warnings.extend(extracts.warnings)
             files = {stem: extracts.file_name(stem) for stem in EXTRACT_STEMS}
             labels = {files[stem]: extracts.labels.get(stem, {}) for stem in EXTRACT_STEMS}
+            published = publication_failures(extracts, reference)
+            benchmark = benchmark_council_failures(extracts, reference)
+            extracts = without_free_text(extracts)  # the texts, most of the memory, are read
             frames = frames_to_check(extracts, reference)
+            del extracts  # GE holds one frame at a time (see _forget_batches)
             result = run_suites(frames, parameters, work / "data_docs")
             report.checks = sum(len(v.results) for v in result.run_results.values())
             checked = failures_from_result(result, files, labels)
             report.failures.extend(without_unreadable_cells(checked, load))
-            report.failures.extend(publication_failures(extracts, reference))
-            report.failures.extend(benchmark_council_failures(extracts, reference))
+            report.failures.extend(published)
+            report.failures.extend(benchmark)
             _write_json(work / "ge_results.json", _ge_results_json(result))
         (work / "summary.md").write_text(report.summary_markdown(), encoding="utf-8")
         _write_json(work / "result.json", report.to_json_dict())

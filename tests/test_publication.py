@@ -13,6 +13,7 @@ from pipeline.publication import (
     PersonalDataError,
     check_texts,
     load_published_texts,
+    may_hold_personal_data,
     nhs_number_valid,
     personal_data_found,
     published_only,
@@ -173,6 +174,30 @@ def test_new_personal_data_patterns_are_found(text, kind):
 )
 def test_near_misses_of_the_new_patterns_are_not_flagged(text):
     assert personal_data_found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please write to jo.smith@example.org.uk about it",
+        "Call +44 7700 900123",
+        "Call (01632) 960 123",
+        "postcode sw1a 1aa",
+        "DOB: 3 March 2009",
+        "NHS no. 9434765919.",
+        "NHS number \u0669\u0664\u0663 \u0664\u0667\u0666 \u0665\u0669\u0661\u0669",  # Arabic-Indic
+        "JY123456D was quoted",
+        "Mrs. O'Neill called",
+        "Ms Ødegaard and the team",
+        "Miss Jones",
+        "Dr Barnardo's helped us",
+    ],
+)
+def test_the_vectorised_filter_keeps_every_text_a_pattern_finds(text):
+    assert personal_data_found(text)  # the example holds personal data ...
+    frame = pl.DataFrame({"text": [text, "Thank you for your kindness."]})
+    kept = may_hold_personal_data(frame, "text")["text"].to_list()
+    assert kept == [text]  # ... and the Polars filter keeps it (and not the plain text)
 
 
 def test_nhs_check_digit():
