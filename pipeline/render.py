@@ -73,6 +73,10 @@ FILTERS = REPORT_DIR / "filters"
 REPORT_STEM = "annual-report"
 VEGA_HEAD = "vega-head.html"
 LANG = "en-GB"
+# The PDF's typeface, in order of preference: Liberation Sans (Linux) has Arial's metrics.
+# Only one that is installed is named to Typst: an absent family in its list is a warning
+# on every build ("unknown font family"), which Quarto passes on to the analyst.
+PDF_FONTS: tuple[str, ...] = ("Liberation Sans", "Arial")
 PNG_SCALE = 2  # Word's chart images: twice the SVG's pixels, sharp when printed
 PNG_CONVERTER = f"vl-convert-python {metadata.version('vl-convert-python')} svg_to_png x{PNG_SCALE}"
 _MARKDOWN_LOCK = threading.Lock()
@@ -152,7 +156,20 @@ class DocumentInfo:
             data["key-messages"] = list(self.key_messages)
         if self.draft:
             data["draft-notice"] = DRAFT_NOTICE
+        font = pdf_font()
+        if font is not None:
+            data["pdf-font"] = font
         return data
+
+
+@functools.cache
+def pdf_font() -> str | None:
+    """The first of :data:`PDF_FONTS` installed on this machine as Typst finds it, or None
+    (the template's own list then stands, with Typst's warning for the missing one)."""
+    import typst
+
+    installed = set(typst.Fonts(include_embedded_fonts=False).families())
+    return next((font for font in PDF_FONTS if font in installed), None)
 
 
 # ---------------------------------------------------------------- renderer choice

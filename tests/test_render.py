@@ -609,10 +609,33 @@ def test_front_matter_round_trips_the_document_metadata(tmp_path):
         "date": "28 September 2017",
         "lang": "en-GB",
         "key-messages": ["Rose by 30% -"],
+        **({"pdf-font": render.pdf_font()} if render.pdf_font() else {}),
     }
     assert "include-in-header: vega-head.html" in notebook.cells[0].source
     without = render.DocumentInfo("T", "C", "2016-17", PUBLISHED).metadata()
     assert "key-messages" not in without
+
+
+def test_the_pdf_names_only_an_installed_typeface(tmp_path, monkeypatch):
+    """Typst warns on every build about a family in the font list that is not installed
+    (Quarto shows it: "unknown font family: arial"), so the PDF names the first of
+    PDF_FONTS this machine has, and keeps the template's list when it has neither."""
+    import typst
+
+    installed = set(typst.Fonts(include_embedded_fonts=False).families())
+    if "Liberation Sans" not in installed:
+        pytest.skip("Liberation Sans is not installed (apt-get install fonts-liberation)")
+    assert render.pdf_font() == "Liberation Sans"
+    meta = render.DocumentInfo("T", "C", "2016-17", PUBLISHED).metadata()
+    assert meta["pdf-font"] == "Liberation Sans"
+    source = render.pandoc_typst("Body text.", tmp_path, meta)
+    assert 'font: ("Liberation Sans",),' in source
+    path = tmp_path / "t.typ"
+    path.write_text(source, encoding="utf-8")
+    _, warnings = typst.compile_with_warnings(str(path), root=str(tmp_path))
+    assert not [w for w in warnings if "font family" in str(w.message)]
+    monkeypatch.setattr(render, "pdf_font", lambda: None)
+    assert "pdf-font" not in render.DocumentInfo("T", "C", "2016-17", PUBLISHED).metadata()
 
 
 @pytest.mark.slow
