@@ -85,16 +85,25 @@ def test_pages_of_an_unexpected_shape_are_refused(page, problem):
         add_content_security_policy(page)
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-@pytest.mark.skipif(
-    not (BROWSER / "node_modules" / "playwright-core").is_dir(),
-    reason="npm packages missing: run `npm ci` in tests/browser",
-)
-def test_chromium_runs_only_the_trusted_scripts(tmp_path):
-    """Defence in depth: markup that escaped escaping still runs nothing and fetches nothing."""
+def needs_chromium(test):
+    """A browser test, skipped without Chromium or the npm packages."""
+    for mark in (
+        pytest.mark.browser,
+        pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
+        pytest.mark.skipif(
+            not (BROWSER / "node_modules" / "playwright-core").is_dir(),
+            reason="npm packages missing: run `npm ci` in tests/browser",
+        ),
+    ):
+        test = mark(test)
+    return test
+
+
+def check_report(html: str, tmp_path: Path) -> dict:
+    """check_report.js on the page with the project's policy added: what Chromium ran,
+    fetched and showed."""
     page = tmp_path / "page.html"
-    page.write_text(add_content_security_policy(PAGE), encoding="utf-8")
+    page.write_text(add_content_security_policy(html), encoding="utf-8")
     done = subprocess.run(
         ["node", "check_report.js", str(page)],
         cwd=BROWSER,
@@ -104,7 +113,13 @@ def test_chromium_runs_only_the_trusted_scripts(tmp_path):
         env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+@needs_chromium
+def test_chromium_runs_only_the_trusted_scripts(tmp_path):
+    """Defence in depth: markup that escaped escaping still runs nothing and fetches nothing."""
+    result = check_report(PAGE, tmp_path)
     assert result["pwned"] is None
     assert result["title"] == "</script> data and after main"  # the hashed ones ran
     assert result["outsideRequests"] == []
@@ -152,25 +167,9 @@ def test_data_stylesheets_in_the_head_become_style_elements():
     assert css_link("#injected-hides-this { display: none }") in main
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-@pytest.mark.skipif(
-    not (BROWSER / "node_modules" / "playwright-core").is_dir(),
-    reason="npm packages missing: run `npm ci` in tests/browser",
-)
+@needs_chromium
 def test_chromium_applies_the_theme_and_not_a_stylesheet_in_the_content(tmp_path):
-    page = tmp_path / "page.html"
-    page.write_text(add_content_security_policy(STYLED_PAGE), encoding="utf-8")
-    done = subprocess.run(
-        ["node", "check_report.js", str(page)],
-        cwd=BROWSER,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "CHROMIUM": CHROMIUM, "HOME": str(tmp_path)},
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result = check_report(STYLED_PAGE, tmp_path)
     assert "THEME HIDES THIS" not in result["text"]
     assert "INJECTED HIDES THIS" in result["text"]
     assert "Content Security Policy" in " ".join(result["consoleErrors"])  # the injected one

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import yaml
 
-from conftest import MINI
+from conftest import MINI, replace_in
 from pipeline.cli import main
 from pipeline.draft import draft_reference, group_spellings, near_identical, propose_headers
 from pipeline.reference import DEFAULT_LGO_FINDINGS, load_reference
 from pipeline.validate import validate_extracts
 
 OWN = MINI.parent / "mini-own-words"
-
-
-@pytest.fixture()
-def raw(tmp_path: Path) -> Path:
-    folder = tmp_path / "raw"
-    shutil.copytree(MINI / "raw", folder)
-    return folder
-
-
-def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= count, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
 def drafted(raw: Path, tmp_path: Path):

@@ -6,14 +6,13 @@ totals rows. Each outcome with its exact message."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 import xlsxwriter
 
-from conftest import MINI
+from conftest import MINI, replace_in
 from pipeline.errors import InputError
 from pipeline.figures import compute_figures
 from pipeline.load import load_extracts, read_extracts
@@ -24,19 +23,6 @@ COMPLAINTS_HEADER = (
     "case_ref,procedure,received_date,service_area,team,nature,outcome,response_date,"
     "complainant_type"
 )
-
-
-@pytest.fixture()
-def raw(tmp_path: Path) -> Path:
-    folder = tmp_path / "raw"
-    shutil.copytree(MINI / "raw", folder)
-    return folder
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def append_line(path: Path, line: str) -> None:

@@ -9,27 +9,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from conftest import MINI
+from conftest import MINI, replace_in
 from pipeline.errors import InputError
 from pipeline.load import load_extracts, read_extracts
 from pipeline.reference import load_reference
 from pipeline.validate import validate_extracts
 
 OWN = MINI.parent / "mini-own-words"
-
-
-@pytest.fixture()
-def raw(tmp_path: Path) -> Path:
-    """A writable copy of the mini council's extracts."""
-    folder = tmp_path / "raw"
-    shutil.copytree(MINI / "raw", folder)
-    return folder
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def problems_of(raw: Path, reference) -> list[InputError]:

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from conftest import MINI
+from conftest import MINI, replace_in
 from pipeline import render
 from pipeline.errors import InputError
 from pipeline.figures import CODE_LIST_TABLES, compute_figures, load_history, write_figures
@@ -125,12 +125,6 @@ def copy_own_raw(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"
     shutil.copytree(OWN / "raw", raw)
     return raw
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_validation_names_a_mapped_column_as_the_file_spells_it(tmp_path):
