@@ -14,6 +14,8 @@ if FORMAT ~= "typst" then
   return {}
 end
 
+local numbers = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), "numbers.lua" }))
+
 -- True when a paragraph leads in to what follows: only bold text (a label), or ending with
 -- a colon ("Outcomes as a percentage of each year's complaints:").
 local function leads_in(para)
@@ -113,34 +115,14 @@ local function column_widths(tbl, longest, words, scale)
   end
 end
 
--- A number, a percentage, a number with its percentage, or a table symbol ("-", "[x]").
-local function numeric(text)
-  text = text:gsub("^%s+", ""):gsub("%s+$", "")
-  if text == "" or text:match("^%[%a%]$") or text == "-" or text == "–" or text == ".." then
-    return true
-  end
-  text = text:gsub("^£", ""):gsub("^[%-+−]", "")
-  return text:match("^%d[%d,]*%.?%d*%%?$") ~= nil or text:match("^%d[%d,]*%.?%d* %(%d+%.?%d*%%%)$") ~= nil
-end
-
 -- Columns whose body cells are all numbers (or symbols, at least one number) go right.
 local function align_numbers(tbl)
-  local right, seen = {}, {}
-  for i = 1, #tbl.colspecs do
-    right[i] = true
-  end
-  for _, body in ipairs(tbl.bodies) do
-    for _, row in ipairs(body.body) do
-      for i, cell in ipairs(row.cells) do
-        local text = plain_text(pandoc.utils.blocks_to_inlines(cell.contents))
-        seen[i] = seen[i] or text:match("%d") ~= nil
-        right[i] = right[i] and numeric(text)
-      end
-    end
-  end
+  local right = numbers.numeric_columns(tbl, function(cell)
+    return plain_text(pandoc.utils.blocks_to_inlines(cell.contents))
+  end)
   local changed = false
   for i, spec in ipairs(tbl.colspecs) do
-    if right[i] and seen[i] and spec[1] ~= pandoc.AlignRight then
+    if right[i] and spec[1] ~= pandoc.AlignRight then
       tbl.colspecs[i] = { pandoc.AlignRight, spec[2] }
       changed = true
     end

@@ -136,15 +136,7 @@ end
 
 -- ------------------------------------------------------------------ tables
 
--- A number, a percentage, a number with its percentage, or a table symbol ("-", "[x]").
-local function numeric(text)
-  text = text:gsub("^%s+", ""):gsub("%s+$", "")
-  if text == "" or text:match("^%[%a%]$") or text == "-" or text == "–" or text == ".." then
-    return true
-  end
-  text = text:gsub("^£", ""):gsub("^[%-+−]", "")
-  return text:match("^%d[%d,]*%.?%d*%%?$") ~= nil or text:match("^%d[%d,]*%.?%d* %(%d+%.?%d*%%%)$") ~= nil
-end
+local numbers = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), "numbers.lua" }))
 
 local function cell_text(cell)
   return pandoc.utils.stringify(cell.contents)
@@ -158,27 +150,6 @@ local function body_rows(tbl)
     end
   end
   return rows
-end
-
--- True for each column whose body cells are all numeric (and not all empty).
-local function numeric_columns(tbl)
-  local result, seen = {}, {}
-  for i = 1, #tbl.colspecs do
-    result[i] = true
-  end
-  for _, row in ipairs(body_rows(tbl)) do
-    for i, cell in ipairs(row.cells) do
-      local text = cell_text(cell)
-      if text:match("%d") then
-        seen[i] = true
-      end
-      result[i] = result[i] and numeric(text)
-    end
-  end
-  for i = 1, #tbl.colspecs do
-    result[i] = result[i] and seen[i] == true
-  end
-  return result
 end
 
 -- Per column: the points its longest word needs and the points its longest text needs.
@@ -283,7 +254,7 @@ local function set_text_size(tbl, size)
 end
 
 local function lay_out_table(tbl)
-  local right = numeric_columns(tbl)
+  local right = numbers.numeric_columns(tbl, cell_text)
   local size = text_size(tbl)
   local widths = content_widths(tbl, size)
   for i, spec in ipairs(tbl.colspecs) do
