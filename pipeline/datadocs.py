@@ -11,7 +11,8 @@ packages, vendored from npm into ``vendor/datadocs/assets/`` (pinned in
 ``vendor/datadocs/package-lock.json``), into ``<data_docs>/static/vendor/``, writes Vega,
 Vega-Lite and vega-embed from the ``vl-convert-python`` wheel (one bundle defining all
 three) beside them, points every page at those local copies and at GE's own local logo,
-and removes the newsletter footer. To update the vendored files after changing the pins:
+and removes the newsletter footer. Pages that draw no chart (those of the project's suites
+draw none) get no Vega at all. To update the vendored files after changing the pins:
 ``cd vendor/datadocs && npm ci`` then ``python -m pipeline.datadocs refresh``.
 """
 
@@ -113,17 +114,25 @@ def refresh_vendored(node_modules: Path = VENDOR / "node_modules") -> list[Path]
     return copied
 
 
-def install_assets(docs_dir: Path) -> Path:
-    """Copy the vendored files and the Vega bundle into ``<docs_dir>/static/vendor``."""
-    import vl_convert as vlc
-
+def install_assets(docs_dir: Path, *, vega: bool = True) -> Path:
+    """Copy the vendored files into ``<docs_dir>/static/vendor``, and the Vega bundle
+    when ``vega`` (it takes vl-convert a second and a half to write)."""
     target = docs_dir / STATIC_VENDOR
     for name in vendored_files():
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ASSETS / name, destination)
-    (target / VEGA_BUNDLE).write_text(vlc.javascript_bundle(), encoding="utf-8")
+    if vega:
+        import vl_convert as vlc
+
+        (target / VEGA_BUNDLE).write_text(vlc.javascript_bundle(), encoding="utf-8")
     return target
+
+
+def draws_charts(html: str) -> bool:
+    """Whether a Data Docs page draws a chart (GE's graph template calls ``vegaEmbed``):
+    the pages of checks such as ours draw none, and then need no Vega."""
+    return "vegaEmbed(" in html
 
 
 def relative(page: Path, docs_dir: Path, path: Path) -> str:
@@ -131,13 +140,15 @@ def relative(page: Path, docs_dir: Path, path: Path) -> str:
     return Path(os.path.relpath(docs_dir / path, page.parent)).as_posix()
 
 
-def offline_page(html: str, page: Path, docs_dir: Path) -> str:
-    """One Data Docs page pointing at local copies, without the newsletter footer."""
+def offline_page(html: str, page: Path, docs_dir: Path, *, vega: bool = True) -> str:
+    """One Data Docs page pointing at local copies, without the newsletter footer; its
+    Vega scripts point at the local bundle when ``vega``, else they are left out."""
     for url, name in CDN_FILES.items():
         html = html.replace(f'"{url}"', f'"{relative(page, docs_dir, STATIC_VENDOR / name)}"')
     bundle = relative(page, docs_dir, STATIC_VENDOR / VEGA_BUNDLE)
     html = html.replace(
-        f'<script src="{VEGA_URLS[0]}"></script>', f'<script src="{bundle}"></script>'
+        f'<script src="{VEGA_URLS[0]}"></script>',
+        f'<script src="{bundle}"></script>' if vega else "",
     )
     for url in VEGA_URLS[1:]:  # the one bundle defines vega, vegaLite and vegaEmbed
         html = html.replace(f'<script src="{url}"></script>', "")
@@ -161,10 +172,12 @@ def make_offline(docs_dir: str | Path) -> dict[str, list[str]]:
     pages = sorted(docs_dir.rglob("*.html"))
     if not pages:
         return {}
-    install_assets(docs_dir)
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    vega = any(draws_charts(html) for html in texts.values())
+    install_assets(docs_dir, vega=vega)
     remaining: dict[str, list[str]] = {}
-    for page in pages:
-        html = offline_page(page.read_text(encoding="utf-8"), page, docs_dir)
+    for page, html in texts.items():
+        html = offline_page(html, page, docs_dir, vega=vega)
         page.write_text(html, encoding="utf-8")
         left = outside_references(html)
         if left:

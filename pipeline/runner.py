@@ -96,13 +96,31 @@ def kill_kernels() -> None:
 
 # ---------------------------------------------------------------- kernels started early
 
+# Polars' allocator (jemalloc on Linux) keeps freed pages for half a second or more, so a
+# kernel that reads large extracts one after another still holds the memory of the
+# earlier reads: returning it at once cuts the peak of validating a million complaints
+# by about 200 MB, for about the same time. Polars writes its defaults into this variable
+# when imported and appends what it held before; jemalloc takes the last of each setting.
+POLARS_ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+
+
+def set_kernel_environment() -> None:
+    """What kernels started from here inherit: no debugger warning about frozen modules,
+    and Polars' allocator returning freed memory at once."""
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    name, setting = POLARS_ALLOCATOR
+    held = os.environ.get(name, "")
+    if not held.endswith(setting):
+        os.environ[name] = f"{held},{setting}" if held else setting
+
+
 _warm: dict[Path, Future] = {}
 _warm_lock = threading.Lock()
 
 
 def _started_kernel(modules: tuple[str, ...]) -> KernelManager:
     """A kernel in the project folder that has already imported ``modules``."""
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    set_kernel_environment()
     manager = LocalKernelManager(kernel_name="python3")
     manager.start_kernel(cwd=str(PROJECT_ROOT))
     client = manager.client()
@@ -183,7 +201,7 @@ def execute_notebook(source: Path, dest: Path, parameters: dict[str, object]) ->
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.", suffix=".ipynb")
     os.close(handle)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    set_kernel_environment()
     kernel = _take_warm_kernel(source)
     try:
         papermill.execute_notebook(

@@ -76,7 +76,27 @@ def test_no_page_loads_anything_from_outside(docs):
         assert datadocs.outside_references(html) == [], page
         assert "newsletter" not in html and "utm_" not in html, page
         assert "integrity=" not in html, page
-    assert (docs / "static" / "vendor" / datadocs.VEGA_BUNDLE).stat().st_size > 100_000
+    # the suites' pages draw no chart, so none loads Vega and no bundle is written
+    assert not any(datadocs.draws_charts(p.read_text(encoding="utf-8")) for p in pages)
+    assert not any("vega" in p.read_text(encoding="utf-8") for p in pages)
+    assert not (docs / "static" / "vendor" / datadocs.VEGA_BUNDLE).exists()
+
+
+GE_HEAD = "".join(f'<script src="{url}"></script>' for url in datadocs.VEGA_URLS)
+
+
+def test_a_page_that_draws_a_chart_gets_the_local_vega_bundle(tmp_path):
+    page = tmp_path / "validations" / "a.html"
+    page.parent.mkdir()
+    page.write_text(f"<head>{GE_HEAD}</head><script>vegaEmbed('#g', spec)</script>")
+    (tmp_path / "index.html").write_text(f"<head>{GE_HEAD}</head>")
+    assert datadocs.make_offline(tmp_path) == {}
+    bundle = tmp_path / "static" / "vendor" / datadocs.VEGA_BUNDLE
+    assert bundle.stat().st_size > 100_000
+    assert page.read_text().startswith('<head><script src="../static/vendor/vega-bundle.js">')
+    assert (tmp_path / "index.html").read_text() == (
+        '<head><script src="static/vendor/vega-bundle.js"></script></head>'
+    )
 
 
 def test_outside_references_are_found():

@@ -153,7 +153,7 @@ def test_read_single_xlsx_extract(tmp_path, mini_reference):
 
 
 @pytest.mark.parametrize(
-    "value", ["31/12/16", "16-12-31", "12/31/2016", "2016-06-31", "2016/12/31"]
+    "value", ["31/12/16", "16-12-31", "12/31/2016", "2016-06-31", "2016/12/31", "+2015-11-01"]
 )
 def test_dates_need_a_four_digit_year_and_a_known_order(raw, mini_reference, value):
     replace_in(raw / "escalations.csv", "2015-11-01", value)
@@ -163,6 +163,12 @@ def test_dates_need_a_four_digit_year_and_a_known_order(raw, mini_reference, val
         2,
         "stage1_received_date",
     )
+
+
+def test_iso_dates_without_leading_zeros_are_read(raw, mini_reference):
+    replace_in(raw / "escalations.csv", "2015-11-01", "2015-11-1")
+    escalations = load_extracts(raw, mini_reference).escalations
+    assert date(2015, 11, 1) in escalations["stage1_received_date"].to_list()
 
 
 # ---------------------------------------------------------------- contract 1.1
