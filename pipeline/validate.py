@@ -197,6 +197,8 @@ def _orphans(child: pl.DataFrame, column: str, parents: pl.Series, alias: str) -
 
 
 def _team_areas(extracts: Extracts, reference: Reference) -> pl.DataFrame:
+    """Every row that names a team, with the team again where the reference knows both
+    the team and the service area but not the team within that area."""
     pairs = pl.DataFrame(
         reference.team_pairs(), schema=["service_area", "team"], orient="row"
     ).with_columns(pl.lit(True).alias("_pair"))
@@ -205,21 +207,28 @@ def _team_areas(extracts: Extracts, reference: Reference) -> pl.DataFrame:
         for stem, frame in extracts.frames().items()
         if "team" in frame.columns
     ]
+    rows = pl.concat(frames)
     known = pl.col("service_area").is_in(reference.service_area_names) & pl.col("team").is_in(
         reference.team_names
     )
-    return (
-        pl.concat(frames)
-        .join(pairs, on=["service_area", "team"], how="left", maintain_order="left")
-        .select(
-            FILE,
-            ROW,
-            "service_area",
-            "team",
-            pl.when(known & pl.col("_pair").is_null())
-            .then(pl.col("team"))
-            .alias("team_outside_service_area"),
-        )
+    # the few distinct pairs are looked up, not the rows (millions, on a large council)
+    outside = (
+        rows.select("service_area", "team")
+        .unique()
+        .join(pairs, on=["service_area", "team"], how="left")
+        .filter(known & pl.col("_pair").is_null())
+        .select("service_area", "team", pl.lit(True).alias("_outside"))
+    )
+    if outside.is_empty():
+        return rows.with_columns(pl.lit(None, pl.String).alias("team_outside_service_area"))
+    return rows.join(
+        outside, on=["service_area", "team"], how="left", maintain_order="left"
+    ).select(
+        FILE,
+        ROW,
+        "service_area",
+        "team",
+        pl.when(pl.col("_outside")).then(pl.col("team")).alias("team_outside_service_area"),
     )
 
 
