@@ -31,7 +31,7 @@ from pipeline.contract import FREE_TEXT_COLUMNS
 from pipeline.datadocs import make_offline
 from pipeline.errors import InputError, rows_text
 from pipeline.files import replace_folder
-from pipeline.load import EXTRACT_STEMS, FREE_TEXT_NAMES, ROW, Extracts, read_extracts
+from pipeline.load import EXTRACT_STEMS, ROW, Extracts, read_extracts
 from pipeline.placeholders import reference_message, reference_placeholders
 from pipeline.publication import personal_data_hits
 from pipeline.reference import Reference, load_reference
@@ -340,41 +340,16 @@ def benchmark_council_failures(extracts: Extracts, reference: Reference) -> list
 # --------------------------------------------------------------------------- running GE
 
 
-def is_code_column(name: str) -> bool:
-    """A text column holding codes (a service area, an outcome...), not a reference or
-    a free text."""
-    return not name.endswith("_ref") and name != FILE and name not in FREE_TEXT_NAMES
-
-
-def filters_rows(name: str, suites_dir: Path = SUITES_DIR) -> bool:
-    """Whether a suite checks some rows only (a row condition, or a pair of columns that
-    skips rows missing either): GE copies the whole frame for each such check."""
-    data = json.loads((suites_dir / f"{name}.json").read_text(encoding="utf-8"))
-    return any(
-        "row_condition" in e["kwargs"] or "ignore_row_if" in e["kwargs"]
-        for e in data["expectations"]
-    )
-
-
-def to_pandas(frame: pl.DataFrame, *, codes_as_categories: bool = False):
-    """The frame as pandas for GE; dates become datetime64[ns].
+def to_pandas(frame: pl.DataFrame):
+    """The frame as pandas for GE; dates become datetime64[ns], texts pandas 3's `str`.
 
     GE compares datetime64[ns] columns vectorised but other date types one value at a
-    time (a minute per million rows). Text columns arrive with pandas 3's `str` dtype;
-    with ``codes_as_categories`` code columns become categoricals, so that the copies GE
-    makes of the whole frame for a check on some rows copy small integers, not strings
-    (a categorical costs more where nothing is copied: GE turns it back into text to
-    match a pattern).
+    time (a minute per million rows). Text stays text (not categoricals, which GE turns
+    back into text, a value at a time, to match a pattern): the copies GE makes for a
+    check on some rows are cut to the columns checked (see :class:`SharedDomains`).
     """
     dates = [c for c, t in frame.schema.items() if t == pl.Date]
-    codes = [
-        c
-        for c, t in frame.schema.items()
-        if codes_as_categories and t == pl.String and is_code_column(c)
-    ]
-    return frame.with_columns(
-        pl.col(dates).cast(pl.Datetime("ns")), pl.col(codes).cast(pl.Categorical)
-    ).to_pandas()
+    return frame.with_columns(pl.col(dates).cast(pl.Datetime("ns"))).to_pandas()
 
 
 def _quiet_gx() -> None:
@@ -390,6 +365,88 @@ def _no_batch_fingerprints() -> None:
     from great_expectations.execution_engine import pandas_execution_engine
 
     pandas_execution_engine.HASH_THRESHOLD = 0
+
+
+DOMAIN_COLUMN_KEYS = ("column", "column_A", "column_B", "column_list")
+# GE's `ignore_row_if` of a column pair or list: the rows it leaves out, where "any" or
+# "all" of the columns are empty, or none
+IGNORED_ROWS = {
+    "column_A": {
+        "either_value_is_missing": "any",
+        "both_values_are_missing": "all",
+        "neither": None,
+    },
+    "column_list": {"any_value_is_missing": "any", "all_values_are_missing": "all", "never": None},
+}
+
+
+def _rows_left_out(domain_kwargs: dict[str, Any]) -> str | None | bool:
+    """How GE's pandas engine leaves rows out of a domain's records (after its row
+    condition): "any"/"all" (where any/all of its columns are empty), None (no row), or
+    False for a domain this does not mirror."""
+    if "column" in domain_kwargs:
+        return None
+    if "column_A" in domain_kwargs and "column_B" in domain_kwargs:
+        kind = "column_A"
+    elif "column_list" in domain_kwargs:
+        kind = "column_list"
+    else:
+        return False
+    rules = IGNORED_ROWS[kind]
+    return rules.get(domain_kwargs.get("ignore_row_if"), False)
+
+
+def _domain_columns(domain_kwargs: dict[str, Any]) -> list[str]:
+    """The columns a column, column-pair or multi-column domain reads (none for a table)."""
+    named = [domain_kwargs[k] for k in DOMAIN_COLUMN_KEYS[:3] if k in domain_kwargs]
+    return [*named, *domain_kwargs.get("column_list", [])]
+
+
+class SharedDomains:
+    """Each domain's records computed once per batch, holding only the columns read.
+
+    GE's pandas engine gives every metric of an expectation the whole frame, filtered by
+    the expectation's row condition anew each time, and a metric then copies all of it
+    again to leave out the rows where the checked column is empty: a dozen copies of
+    every column per expectation that checks some rows only. Installed on the engine,
+    this computes the records of a domain (row condition, columns, rows to ignore) once
+    per batch and cuts those of a column domain to its columns and the index columns the
+    results name: the metrics read nothing else, so the results are the same.
+    """
+
+    def __init__(self, engine) -> None:
+        self.records = engine.get_domain_records
+        self.index_columns: list[str] = []
+        self.cache: dict[str, Any] = {}
+        engine.get_domain_records = self.domain_records
+
+    def start(self, index_columns: list[str]) -> None:
+        """A new batch, whose results name rows by ``index_columns``."""
+        self.cache.clear()
+        self.index_columns = index_columns
+
+    def domain_records(self, domain_kwargs: dict) -> Any:
+        """What GE's own method returns, with only the columns a column domain reads."""
+        key = json.dumps(domain_kwargs, sort_keys=True, default=repr)
+        if key not in self.cache:
+            self.cache[key] = self._records(domain_kwargs)
+        return self.cache[key]
+
+    def _records(self, domain_kwargs: dict) -> Any:
+        columns = _domain_columns(domain_kwargs)
+        if not columns:
+            return self.records(domain_kwargs)
+        kept = list(dict.fromkeys([*self.index_columns, *columns]))
+        how = _rows_left_out(domain_kwargs)
+        if how is False:
+            return self.records(domain_kwargs)[kept]
+        table = {
+            k: v
+            for k, v in domain_kwargs.items()
+            if k not in DOMAIN_COLUMN_KEYS and k != "ignore_row_if"
+        }
+        data = self.domain_records(table)[kept]  # the row condition applied once
+        return data if how is None else data.dropna(axis=0, how=how, subset=columns)
 
 
 def _forget_batches(source) -> None:
@@ -451,6 +508,7 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
     _no_batch_fingerprints()
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("extracts")
+    shared = SharedDomains(source.get_execution_engine())
     definitions = []
     for name in frames:
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
@@ -468,10 +526,9 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
     for definition in definitions:
         frame = frames[definition.name]
         index_columns = [c for c in (FILE, ROW) if c in frame.columns]
+        shared.start(index_columns)
         result = definition.run(
-            batch_parameters={
-                "dataframe": to_pandas(frame, codes_as_categories=filters_rows(definition.name))
-            },
+            batch_parameters={"dataframe": to_pandas(frame)},
             expectation_parameters=parameters,
             result_format={
                 "result_format": "COMPLETE",
@@ -479,6 +536,7 @@ def run_suites(frames: dict[str, pl.DataFrame], parameters: dict[str, Any], docs
             },
             run_id=run_id,
         )
+        shared.start([])
         _forget_batches(source)
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=definition.suite.name),

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from pipeline.load import read_extracts
 from pipeline.validate import (
+    SharedDomains,
+    frames_to_check,
+    run_suites,
     run_validate_cli,
     suite_parameters,
     validate_extracts,
     validation_passed,
+    without_free_text,
     year_bounds,
 )
 
@@ -193,3 +200,59 @@ def test_complainant_type_not_checked_without_the_reference_list(tmp_path):
     assert [(f.column, f.rows, f.values) for f in with_list.failures] == [
         ("complainant_type", [2], ["?"])
     ]
+
+
+def _spoilt(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every checked column with empty cells (every 7th row), an odd value (every 11th:
+    a control character, 1999, -5, True) and the first row's value (every 13th), the
+    rows shifted by the column's position so that the columns of a pair differ."""
+    odd = {pl.String: "odd\x01", pl.Date: dt.date(1999, 1, 1), pl.Boolean: True}
+    row = pl.int_range(pl.len())
+    return frame.with_columns(
+        pl.when((row + i) % 7 == 3)
+        .then(None)
+        .when((row + i) % 11 == 5)
+        .then(pl.lit(odd.get(kind, -5)).cast(kind))
+        .when((row + i) % 13 == 6)
+        .then(pl.col(name).first())
+        .otherwise(pl.col(name))
+        .alias(name)
+        for i, (name, kind) in enumerate(frame.schema.items())
+        if name not in ("_row", "_file")
+    )
+
+
+def test_shared_domains_give_ge_own_results(sample_reference, tmp_path, monkeypatch):
+    """The engine's records cut to the checked columns and computed once per domain give
+    the results of GE's own method, failures, rows, values and counts alike."""
+    extracts, _ = read_extracts(SAMPLE, sample_reference)
+    frames = frames_to_check(without_free_text(extracts), sample_reference)
+    frames = {name: _spoilt(frame) for name, frame in frames.items()}
+    closed = pl.when(pl.int_range(pl.len()) % 5 == 0).then(pl.lit("closed"))
+    frames["complaints"] = frames["complaints"].with_columns(
+        closed.otherwise(pl.col("outcome_kind")).alias("outcome_kind")
+    )
+    parameters = suite_parameters(sample_reference, "2016-17")
+
+    def results(out: Path) -> list:
+        checked = run_suites(frames, parameters, out)
+        suites = [r.to_json_dict()["results"] for r in checked.run_results.values()]
+        for result in (r for suite in suites for r in suite):
+            del result["expectation_config"]["id"]  # new with each run's context
+        return suites
+
+    shared = results(tmp_path / "shared")
+    monkeypatch.setattr(
+        SharedDomains, "domain_records", lambda self, domain_kwargs: self.records(domain_kwargs)
+    )
+    assert shared == results(tmp_path / "own")
+    failed = [r for suite in shared for r in suite if not r["success"]]
+    kinds = {r["expectation_config"]["type"] for r in failed}
+    assert len(failed) > 100 and not any(r["exception_info"]["raised_exception"] for r in failed)
+    assert {
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_compound_columns_to_be_unique",
+        "expect_column_values_to_be_null",
+    } <= kinds
+    with_condition = [r for r in failed if "row_condition" in r["expectation_config"]["kwargs"]]
+    assert len(with_condition) == 4
