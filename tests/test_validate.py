@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.validate import (
+from pipeline.checks.validate import (
     run_validate_cli,
     suite_parameters,
     validate_extracts,
@@ -106,7 +106,7 @@ def test_failed_run_leaves_previous_outputs_untouched(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("pipeline.validate.run_suites", crash)
+    monkeypatch.setattr("pipeline.checks.validate.run_suites", crash)
     with pytest.raises(RuntimeError):
         validate_extracts(SAMPLE, REFERENCE, "2016-17", out)
     assert (out / "validation" / "result.json").read_text() == before
