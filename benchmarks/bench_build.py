@@ -53,7 +53,7 @@ class Timings:
 def cli() -> list[str]:
     """The ``complaints-report`` command of this environment."""
     script = Path(sys.executable).with_name("complaints-report")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.run.cli"]
 
 
 def timed_build(arguments: list[str]) -> tuple[float, str]:

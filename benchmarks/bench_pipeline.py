@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build import STEP_NAMES, leftovers
+from pipeline.run.build import STEP_NAMES, leftovers
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = "2016-17"
@@ -43,7 +43,7 @@ sys.exit(status)
 # Loads, computes and writes the figures in one process (no notebook) and prints seconds.
 IN_PROCESS_FIGURES = """
 import json, sys, time
-from pipeline.figures import build_figures
+from pipeline.metrics.figures import build_figures
 started = time.perf_counter()
 build_figures(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
 print(json.dumps({"seconds": time.perf_counter() - started}))
@@ -78,7 +78,7 @@ class Run:
 def cli() -> list[str]:
     """The ``complaints-report`` command of this environment."""
     script = Path(sys.executable).with_name("complaints-report")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.run.cli"]
 
 
 def peak_from(report: Path) -> float | None:
@@ -172,7 +172,7 @@ def bench_build(work: Path) -> list[Row]:
 
 def generated_extracts(work: Path, cases: int) -> tuple[Path, Row]:
     """Random extracts of ``cases`` complaints, written once and reused."""
-    from pipeline.synth import write_random
+    from pipeline.inputs.synth import write_random
 
     raw = work / f"raw-{cases}"
     if (raw / "complaints.csv").is_file():
@@ -194,7 +194,7 @@ def bench_figures_cli(raw: Path, out: Path, size: str) -> Row:
 
 
 def bench_figures_in_process(raw: Path, out: Path, size: str) -> Row:
-    """``pipeline.figures.build_figures`` in a plain Python process (no notebook)."""
+    """``pipeline.metrics.figures.build_figures`` in a plain Python process (no notebook)."""
     progress(f"figures (in-process), {size}")
     arguments = [
         YEAR,

@@ -25,8 +25,8 @@ def measure_one(cases: int) -> dict[str, float]:
     start = time.perf_counter()
     import great_expectations  # noqa: F401  (imported lazily by validate; timed apart)
 
-    from pipeline.synth import write_random
-    from pipeline.validate import validate_extracts
+    from pipeline.checks.validate import validate_extracts
+    from pipeline.inputs.synth import write_random
 
     import_seconds = time.perf_counter() - start
 

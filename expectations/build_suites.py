@@ -4,7 +4,7 @@ The JSON files are what is committed, reviewed and run; this script only regener
 them: `python expectations/build_suites.py`. Every expectation carries `meta` naming the
 extract file, the column an analyst must fix and the rule in plain words, which the
 validation summary prints; `{column}` in a rule stands for the column as the summary names
-it (the council's own header when the reference file maps it, see pipeline/validate.py).
+it (the council's own header when the reference file maps it, see pipeline/checks/validate.py).
 Council-dependent value sets and the reporting year's dates are suite parameters
 (`{"$PARAMETER": name}`) filled from the reference data at run time: `service_areas`,
 `teams`, `natures`, `remedies`, `duty_categories`, `outcomes`, `escalation_findings`,
@@ -18,7 +18,7 @@ list under `equalities`, contract 1.3).
 Contract 1.4: the optional `lgo_benchmark` extract has its own suite (whole numbers of 0
 or more, `upheld` <= `decisions`); `recommendation_dates` (a derived frame) checks each
 action's `completed_date` against its escalation's `commissioned_date`. That the
-benchmark names this council is checked in pipeline/validate.py (it needs the reference).
+benchmark names this council is checked in pipeline/checks/validate.py (it needs the reference).
 The meanings of the codes reach the suites as columns added for validation
 (`complaints.outcome_kind`, `lgo.fault_finding`), so the suites hold the contract's kinds
 and never a council's names.
@@ -37,7 +37,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
-from pipeline.reference import AGE_RANGE, EQUALITIES_COLUMNS, PROCEDURES  # noqa: E402
+from pipeline.inputs.reference import AGE_RANGE, EQUALITIES_COLUMNS, PROCEDURES  # noqa: E402
 
 SUITES_DIR = Path(__file__).resolve().parent
 # Fixed ids keep the JSON stable when it is regenerated (diffs show real changes only).
@@ -299,8 +299,8 @@ def no_control_characters(file: str) -> list:
 
     Free-text cells are not repeated in the summary (they may hold personal data).
     """
-    from pipeline.load import FREE_TEXT_COLUMNS, SPECS
-    from pipeline.safe import CONTROL_CHARACTERS
+    from pipeline.inputs.load import FREE_TEXT_COLUMNS, SPECS
+    from pipeline.publish.safe import CONTROL_CHARACTERS
 
     if file not in SPECS:
         return []

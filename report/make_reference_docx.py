@@ -15,7 +15,7 @@ The page is the PDF's (report/typst/typst-template.typ): A4, 2.2 cm margins at t
 2.4 cm at the top and foot, the page number centred in the footer (a PAGE field, which Word
 and LibreOffice fill as they lay out the pages) on every page but the cover. pandoc takes the
 page set-up and the footer from this document. The "toc 1" and "toc 2" styles are the lines
-of the contents that pipeline/word.py writes: the heading, dots and the page number at the
+of the contents that pipeline/publish/word.py writes: the heading, dots and the page number at the
 right margin.
 """
 

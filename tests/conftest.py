@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.reference import Reference, load_reference
+from pipeline.inputs.reference import Reference, load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"

@@ -17,11 +17,17 @@ import polars as pl
 import pytest
 
 from conftest import MINI
-from pipeline import benchmark
 from pipeline.errors import InputError
-from pipeline.figures import COLUMNS, compute_figures, load_history, read_figures, write_figures
-from pipeline.load import load_extracts
-from pipeline.reference import load_reference
+from pipeline.inputs.load import load_extracts
+from pipeline.inputs.reference import load_reference
+from pipeline.metrics import benchmark
+from pipeline.metrics.figures import (
+    COLUMNS,
+    compute_figures,
+    load_history,
+    read_figures,
+    write_figures,
+)
 
 YEAR = "2016-17"
 FULL = MINI.parent / "mini-comparisons"
@@ -247,14 +253,14 @@ def test_bad_reference_keys_are_stopped(tmp_path, key, value, words):
 
 
 def test_the_full_mini_council_validates_clean(tmp_path):
-    from pipeline.validate import validate_extracts
+    from pipeline.checks.validate import validate_extracts
 
     report = validate_extracts(FULL / "raw", FULL / "authority.yml", YEAR, tmp_path / "out")
     assert report.success, report.summary_markdown()
 
 
 def test_rules_between_the_new_values_are_located(tmp_path):
-    from pipeline.validate import validate_extracts
+    from pipeline.checks.validate import validate_extracts
 
     council = copy_full(tmp_path)
     raw = council / "raw"
@@ -281,7 +287,7 @@ def test_rules_between_the_new_values_are_located(tmp_path):
 
 
 def test_money_in_whole_pounds_and_rates_to_one_decimal():
-    from pipeline.narrative import money, one_decimal
+    from pipeline.report.narrative import money, one_decimal
 
     assert money(1200.5) == "£1,201"  # halves up, never to even
     assert money(1450.49) == "£1,450"
@@ -290,7 +296,7 @@ def test_money_in_whole_pounds_and_rates_to_one_decimal():
 
 
 def test_report_sentences_of_contract_14(figures, reference):
-    from pipeline import narrative as nar
+    from pipeline.report import narrative as nar
 
     assert nar.payments_sentence(figures, YEAR, "statutory") == (
         "Payments were made on 2 statutory Stage 1 complaints, £1,451 in total."
@@ -318,7 +324,7 @@ def test_report_sentences_of_contract_14(figures, reference):
 
 
 def test_a_council_without_the_inputs_gets_no_new_sentences(mini_reference):
-    from pipeline import narrative as nar
+    from pipeline.report import narrative as nar
 
     extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
     figures = compute_figures(extracts, mini_reference, YEAR, load_history(MINI / "history"))
@@ -333,7 +339,7 @@ def test_a_council_without_the_inputs_gets_no_new_sentences(mini_reference):
 
 
 def test_charts_of_contract_14(figures, reference):
-    from pipeline import charts
+    from pipeline.report import charts
 
     bench = charts.lgo_benchmark(figures, YEAR)
     assert bench.table.rows() == [
@@ -359,7 +365,7 @@ def test_charts_of_contract_14(figures, reference):
 def test_the_spreadsheet_keeps_pounds_to_the_penny(figures, reference, tmp_path):
     import openpyxl
 
-    from pipeline.spreadsheet import write_spreadsheet
+    from pipeline.publish.spreadsheet import write_spreadsheet
 
     path = write_spreadsheet(figures, tmp_path / "tables.xlsx", YEAR, reference.authority)
     book = openpyxl.load_workbook(path)
@@ -393,8 +399,8 @@ def test_the_sample_shows_its_14_values_once_the_reference_maps_them(tmp_path):
 def test_templates_and_init_cover_the_new_inputs(tmp_path, mini_reference):
     import openpyxl
 
-    from pipeline.draft import draft_reference
-    from pipeline.template import write_templates
+    from pipeline.inputs.draft import draft_reference
+    from pipeline.inputs.template import write_templates
 
     write_templates(tmp_path, mini_reference)
     remedies = openpyxl.load_workbook(tmp_path / "remedies.xlsx").worksheets[0]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import render
-from pipeline.render import render_report
+from pipeline.publish import render
+from pipeline.publish.render import render_report
 from pipeline.symbols import NOT_AVAILABLE
 
 ROOT = Path(__file__).parent.parent

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline.build import BuildOptions, leftovers
-from pipeline.cli import build_parser, main
-from pipeline.placeholders import text_placeholders
+from pipeline.inputs.placeholders import text_placeholders
+from pipeline.run.build import BuildOptions, leftovers
+from pipeline.run.cli import build_parser, main
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def raw(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def text(tmp_path_factory) -> Path:
     """The report's prose without its lines of placeholder prose, if any are left (a build
-    with --published refuses them; see pipeline/placeholders.py)."""
+    with --published refuses them; see pipeline/inputs/placeholders.py)."""
     folder = tmp_path_factory.mktemp("text")
     shutil.copytree(ROOT / "report" / "text", folder, dirs_exist_ok=True)
     for hit in text_placeholders(folder):
@@ -288,7 +288,7 @@ def test_build_writes_word_and_the_spreadsheet_by_default():
 def test_the_date_of_publication_is_a_parameter_of_the_build(capsys):
     from datetime import date
 
-    from pipeline.build import provenance_material
+    from pipeline.run.build import provenance_material
 
     args = build_parser().parse_args(["build", "--published", "2017-09-28"])
     assert args.published == date(2017, 9, 28)
@@ -353,7 +353,16 @@ def test_a_changed_extract_rebuilds(built, raw, capsys):
 @pytest.mark.skipif(os.name != "posix", reason="kills the build's process group (POSIX)")
 def test_killed_build_leaves_previous_output_intact(raw, tmp_path):
     out = tmp_path / "2016-17"
-    command = [sys.executable, "-m", "pipeline.cli", "build", "--raw", str(raw), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline.run.cli",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(out),
+    ]
     html_only = [*command, "--to", "html"]
     assert subprocess.run(html_only, cwd=ROOT, capture_output=True).returncode == 0
     before = (out / "manifest.json").read_bytes()
@@ -399,7 +408,7 @@ def test_failed_validation_stops_the_build_with_exit_2(raw, tmp_path, capsys):
 def test_kernels_are_shut_down_without_an_interrupt():
     """jupyter_client interrupts (SIGINT) a kernel before shutting it down; an ipykernel
     still finishing a request then prints 'KeyboardInterrupt caught in kernel.'."""
-    from pipeline.runner import LocalKernelManager
+    from pipeline.run.runner import LocalKernelManager
 
     manager = LocalKernelManager(kernel_name="python3")
     manager.start_kernel(cwd=str(ROOT))
@@ -422,7 +431,16 @@ def test_kernels_are_shut_down_without_an_interrupt():
 
 def test_builds_print_no_kernel_shutdown_noise(raw, tmp_path):
     out = tmp_path / "2016-17"
-    command = [sys.executable, "-m", "pipeline.cli", "build", "--raw", str(raw), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline.run.cli",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(out),
+    ]
     for _ in range(4):  # the noise came in about one build in eight
         done = subprocess.run(
             [*command, "--to", "html", "--force"], cwd=ROOT, capture_output=True, text=True
@@ -435,7 +453,7 @@ def test_builds_print_no_kernel_shutdown_noise(raw, tmp_path):
 def test_kernels_get_polars_allocator_setting_after_polars_defaults(monkeypatch):
     import polars  # noqa: F401  (it writes its defaults into the variable when imported)
 
-    from pipeline import runner
+    from pipeline.run import runner
 
     name, value = runner.POLARS_ALLOCATOR
     assert value == "dirty_decay_ms:0,muzzy_decay_ms:0"

@@ -9,9 +9,9 @@ import altair as alt
 import polars as pl
 import pytest
 
-from pipeline import charts
-from pipeline.narrative import read_figures
-from pipeline.reference import load_reference
+from pipeline.inputs.reference import load_reference
+from pipeline.report import charts
+from pipeline.report.narrative import read_figures
 
 ROOT = Path(__file__).parent.parent
 YEAR = "2016-17"

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from conftest import MINI, ROOT
-from pipeline.cli import main
+from pipeline.run.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +105,9 @@ def test_archive_copies_one_year_and_refuses_to_overwrite(sample_figures, tmp_pa
 
 
 def test_archived_year_feeds_next_years_comparison(sample_figures, tmp_path, sample_reference):
-    from pipeline.build import archive_year
-    from pipeline.figures import compute_figures, load_history
-    from pipeline.load import load_extracts
+    from pipeline.inputs.load import load_extracts
+    from pipeline.metrics.figures import compute_figures, load_history
+    from pipeline.run.build import archive_year
 
     history = tmp_path / "history"
     shutil.copytree(ROOT / "data" / "history", history)
@@ -139,7 +139,7 @@ def test_figures_refuses_data_that_fails_validation(tmp_path, capsys):
 
 def test_missing_reference_names_the_full_path_tried(tmp_path):
     from pipeline.errors import InputError
-    from pipeline.reference import load_reference
+    from pipeline.inputs.reference import load_reference
 
     with pytest.raises(InputError) as caught:
         load_reference(Path("nowhere") / "authority.yml")

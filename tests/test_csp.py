@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from pipeline.csp import PolicyError, add_content_security_policy, script_hash
+from pipeline.publish.csp import PolicyError, add_content_security_policy, script_hash
 
 BROWSER = Path(__file__).parent / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline import datadocs
-from pipeline.validate import validate_extracts
+from pipeline.checks import datadocs
+from pipeline.checks.validate import validate_extracts
 
 BROWSER = Path(__file__).parent / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

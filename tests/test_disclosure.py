@@ -11,8 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import narrative as nar
-from pipeline.disclosure import (
+from pipeline.inputs.load import load_extracts
+from pipeline.inputs.reference import Disclosure, load_reference
+from pipeline.metrics.figures import compute_figures, load_history
+from pipeline.report import narrative as nar
+from pipeline.report.disclosure import (
     BREAKDOWN_TABLES,
     PRIMARY,
     SECONDARY,
@@ -22,9 +25,6 @@ from pipeline.disclosure import (
     view_with,
     write_published_figures,
 )
-from pipeline.figures import compute_figures, load_history
-from pipeline.load import load_extracts
-from pipeline.reference import Disclosure, load_reference
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini-equalities"
 YEAR = "2016-17"

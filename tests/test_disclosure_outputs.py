@@ -25,8 +25,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.cli import main
-from pipeline.disclosure import BREAKDOWN_TABLES
+from pipeline.report.disclosure import BREAKDOWN_TABLES
+from pipeline.run.cli import main
 
 pytestmark = pytest.mark.slow
 

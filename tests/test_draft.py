@@ -8,10 +8,10 @@ from pathlib import Path
 import yaml
 
 from conftest import MINI, replace_in
-from pipeline.cli import main
-from pipeline.draft import draft_reference, group_spellings, near_identical, propose_headers
-from pipeline.reference import DEFAULT_LGO_FINDINGS, load_reference
-from pipeline.validate import validate_extracts
+from pipeline.checks.validate import validate_extracts
+from pipeline.inputs.draft import draft_reference, group_spellings, near_identical, propose_headers
+from pipeline.inputs.reference import DEFAULT_LGO_FINDINGS, load_reference
+from pipeline.run.cli import main
 
 OWN = MINI.parent / "mini-own-words"
 

@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 import yaml
 
-from pipeline.equalities import age_band_labels
 from pipeline.errors import InputError
-from pipeline.figures import compute_figures, load_history
-from pipeline.load import load_extracts
-from pipeline.reference import NOT_RECORDED, load_reference
+from pipeline.inputs.load import load_extracts
+from pipeline.inputs.reference import NOT_RECORDED, load_reference
+from pipeline.metrics.equalities import age_band_labels
+from pipeline.metrics.figures import compute_figures, load_history
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini-equalities"
 YEAR = "2016-17"
@@ -206,7 +206,7 @@ def test_disclosure_defaults(tmp_path):
 def test_validation_names_file_column_row_and_value(tmp_path, reference):
     """Great Expectations checks (contract 6.1): an age outside 0 to 25 and a value that is
     neither a name nor an alias of its list; an empty cell passes (Not Recorded)."""
-    from pipeline.validate import validate_extracts
+    from pipeline.checks.validate import validate_extracts
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -236,7 +236,7 @@ def test_validation_names_file_column_row_and_value(tmp_path, reference):
 
 
 def test_template_offers_the_listed_values(reference):
-    from pipeline.template import dropdowns, template_columns
+    from pipeline.inputs.template import dropdowns, template_columns
 
     lists = dropdowns("complaints", reference)
     assert lists["child_gender"] == ["Female", "Male", "Another Gender"]
@@ -251,7 +251,7 @@ def test_template_offers_the_listed_values(reference):
 
 
 def test_init_proposes_the_lists_from_the_extracts():
-    from pipeline.draft import draft_reference
+    from pipeline.inputs.draft import draft_reference
 
     data = yaml.safe_load(draft_reference(FIXTURE / "raw"))
     assert data["equalities"]["age_bands"] == [5, 10, 16, 18]

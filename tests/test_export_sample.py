@@ -15,8 +15,8 @@ import pytest
 import xlsxwriter
 
 from conftest import ROOT
-from pipeline.figures import build_figures
-from pipeline.validate import validate_extracts
+from pipeline.checks.validate import validate_extracts
+from pipeline.metrics.figures import build_figures
 
 YEAR = "2016-17"
 SAMPLE = ROOT / "data" / "raw" / YEAR

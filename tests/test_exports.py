@@ -13,11 +13,11 @@ import pytest
 import xlsxwriter
 
 from conftest import MINI, replace_in
+from pipeline.checks.validate import Failure, ValidationReport
 from pipeline.errors import InputError
-from pipeline.figures import compute_figures
-from pipeline.load import load_extracts, read_extracts
-from pipeline.reference import load_reference
-from pipeline.validate import Failure, ValidationReport
+from pipeline.inputs.load import load_extracts, read_extracts
+from pipeline.inputs.reference import load_reference
+from pipeline.metrics.figures import compute_figures
 
 COMPLAINTS_HEADER = (
     "case_ref,procedure,received_date,service_area,team,nature,outcome,response_date,"

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from conftest import MINI
-from pipeline.figures import COLUMNS, compute_figures, load_history, write_figures
-from pipeline.load import load_extracts
+from pipeline.inputs.load import load_extracts
+from pipeline.metrics.figures import COLUMNS, compute_figures, load_history, write_figures
 
 YEAR = "2016-17"
 
@@ -229,7 +229,7 @@ def test_ombudsman(figures):
 def test_ombudsman_upheld_rate_is_empty_without_investigations(mini_reference):
     import dataclasses
 
-    from pipeline.reference import LgoFinding
+    from pipeline.inputs.reference import LgoFinding
 
     extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
     nothing_investigated = tuple(LgoFinding(f.name, f.aliases) for f in mini_reference.lgo_findings)
@@ -355,7 +355,7 @@ def test_stage2_within_timescale_keeps_a_zero_row(figures):
 
 
 def test_stage2_within_counts_completed_escalations_only():
-    from pipeline.figures import stage2_within_timescale
+    from pipeline.metrics.figures import stage2_within_timescale
 
     # an open escalation under the last limit (Remains Ongoing) is not "within" yet;
     # a procedure with limits but no escalation keeps its zero row, with no share
@@ -386,7 +386,7 @@ def without_new_inputs(tmp_path, keep_column: bool = True):
 
     With ``keep_column`` the complainant_type column stays in the file (an extra column).
     """
-    from pipeline.reference import load_reference
+    from pipeline.inputs.reference import load_reference
 
     text = (MINI / "authority.yml").read_text()
     text = text.split("  statutory_stage2:")[0]
@@ -405,7 +405,7 @@ def without_new_inputs(tmp_path, keep_column: bool = True):
 
 @pytest.mark.parametrize("keep_column", [True, False])
 def test_a_council_without_the_new_inputs_gets_todays_tables(figures, tmp_path, keep_column):
-    from pipeline.figures import TABLES
+    from pipeline.metrics.figures import TABLES
 
     reference, raw = without_new_inputs(tmp_path, keep_column)
     assert not reference.complainant_types and not reference.stage2_timescales

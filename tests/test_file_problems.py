@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 from conftest import MINI, replace_in
+from pipeline.checks.validate import validate_extracts
 from pipeline.errors import InputError
-from pipeline.load import load_extracts, read_extracts
-from pipeline.reference import load_reference
-from pipeline.validate import validate_extracts
+from pipeline.inputs.load import load_extracts, read_extracts
+from pipeline.inputs.reference import load_reference
 
 OWN = MINI.parent / "mini-own-words"
 

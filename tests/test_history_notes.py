@@ -7,8 +7,8 @@ import pytest
 
 from conftest import ROOT
 from pipeline.errors import InputError
-from pipeline.figures import build_figures
-from pipeline.history_notes import (
+from pipeline.metrics.figures import build_figures
+from pipeline.metrics.history_notes import (
     OUTPUT_NAME,
     history_footnote,
     notes_beside,

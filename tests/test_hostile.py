@@ -31,7 +31,7 @@ from hostile import (
     shown,
     write_hostile_inputs,
 )
-from pipeline.render import report_title
+from pipeline.publish.render import report_title
 
 BROWSER = Path(__file__).parent / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -62,7 +62,7 @@ def hostile_build(tmp_path_factory) -> dict:
         ROOT / "data" / "raw" / "2016-17", ROOT / "data" / "reference" / "authority.yml", folder
     )
     out = folder / "out"
-    command = [sys.executable, "-m", "pipeline.cli", "build", "--raw", str(raw)]
+    command = [sys.executable, "-m", "pipeline.run.cli", "build", "--raw", str(raw)]
     command += ["--reference", str(reference), "--out", str(out)]
     netless = ["unshare", "-n", sys.executable, str(Path(__file__).parent / "netless.py")]
     done = subprocess.run(

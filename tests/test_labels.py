@@ -1,4 +1,4 @@
-"""The reader's names of timescale bands (pipeline/labels.py): no band reads as a running
+"""The reader's names of timescale bands (pipeline/report/labels.py): no band reads as a running
 total, while figures.csv keeps the contract's categories."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline import charts
-from pipeline import narrative as nar
-from pipeline.labels import band_label, label_bands, limits_in
-from pipeline.reference import load_reference
+from pipeline.inputs.reference import load_reference
+from pipeline.report import charts
+from pipeline.report import narrative as nar
+from pipeline.report.labels import band_label, label_bands, limits_in
 
 ROOT = Path(__file__).parent.parent
 YEAR = "2016-17"
@@ -87,8 +87,8 @@ def test_sample_chart_and_table_show_band_ranges():
 
 def test_mini_council_bands_and_symbols(mini_reference):
     from conftest import MINI
-    from pipeline.figures import compute_figures, load_history
-    from pipeline.load import load_extracts
+    from pipeline.inputs.load import load_extracts
+    from pipeline.metrics.figures import compute_figures, load_history
 
     extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
     figures = compute_figures(extracts, mini_reference, YEAR, load_history(MINI / "history"))
@@ -103,7 +103,7 @@ def test_mini_council_bands_and_symbols(mini_reference):
 
 
 def mini_reference_labels(reference) -> list[str]:
-    from pipeline.labels import band_labels
+    from pipeline.report.labels import band_labels
 
     return band_labels(reference.bands("statutory"), reference.timescales["statutory"])
 

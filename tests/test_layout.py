@@ -18,8 +18,8 @@ import pytest
 
 from conftest import ROOT
 from overlaps import Word, describe, overlapping_words, pdf_words
-from pipeline import render, word
-from pipeline.cli import main
+from pipeline.publish import render, word
+from pipeline.run.cli import main
 
 needs_pdftotext = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"

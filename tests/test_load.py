@@ -11,7 +11,7 @@ import pytest
 
 from conftest import MINI, replace_in
 from pipeline.errors import InputError
-from pipeline.load import load_extracts, read_extract
+from pipeline.inputs.load import load_extracts, read_extract
 
 
 def load_error(raw: Path, reference) -> InputError:

@@ -10,13 +10,13 @@ import time
 import pytest
 
 from conftest import ROOT
-from pipeline.build import leftovers, remove_leftovers
-from pipeline.lock import BuildLocked, build_lock, holder_path, lock_path
+from pipeline.run.build import leftovers, remove_leftovers
+from pipeline.run.lock import BuildLocked, build_lock, holder_path, lock_path
 
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from pipeline.lock import build_lock
+from pipeline.run.lock import build_lock
 with build_lock(Path(sys.argv[1]), "2016-17"):
     print("holding", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -25,7 +25,7 @@ with build_lock(Path(sys.argv[1]), "2016-17"):
 TRY_LOCK = """
 import sys
 from pathlib import Path
-from pipeline.lock import BuildLocked, build_lock
+from pipeline.run.lock import BuildLocked, build_lock
 try:
     with build_lock(Path(sys.argv[1]), "2016-17"):
         print("acquired")
@@ -96,7 +96,7 @@ def test_leftovers_of_running_builds_are_kept(tmp_path):
 @pytest.mark.slow
 def test_two_builds_of_the_same_output_at_once(tmp_path):
     out = tmp_path / "2016-17"
-    command = [sys.executable, "-m", "pipeline.cli", "build", "--out", str(out), "--to", "html"]
+    command = [sys.executable, "-m", "pipeline.run.cli", "build", "--out", str(out), "--to", "html"]
 
     def start(*extra: str) -> subprocess.Popen:
         return subprocess.Popen(
@@ -152,7 +152,7 @@ def test_a_build_waiting_while_the_lock_file_is_removed_still_runs_alone(tmp_pat
     out = tmp_path / "2016-17"
     log = tmp_path / "log"
     hold = (
-        "import sys, time\nfrom pathlib import Path\nfrom pipeline.lock import build_lock\n"
+        "import sys, time\nfrom pathlib import Path\nfrom pipeline.run.lock import build_lock\n"
         "log = Path(sys.argv[2])\n"
         "with build_lock(Path(sys.argv[1]), '2016-17', wait=True):\n"
         "    with log.open('a') as f: f.write('in\\n')\n"

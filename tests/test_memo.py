@@ -1,10 +1,10 @@
-"""Conversions kept when their source has not changed (pipeline.memo)."""
+"""Conversions kept when their source has not changed (pipeline.run.memo)."""
 
 from __future__ import annotations
 
 import os
 
-from pipeline.memo import key_file, write_converted
+from pipeline.run.memo import key_file, write_converted
 
 
 def test_a_conversion_is_kept_while_source_and_converter_are_the_same(tmp_path):
@@ -60,7 +60,7 @@ def test_a_binary_conversion_is_written_as_bytes_and_kept(tmp_path):
 
 
 def test_word_chart_images_are_made_once_per_drawing(tmp_path):
-    from pipeline.render import chart_pngs
+    from pipeline.publish.render import chart_pngs
 
     charts = tmp_path / "charts"
     charts.mkdir()

@@ -5,7 +5,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline import narrative as nar
+from pipeline.report import narrative as nar
 
 FIXTURE = Path(__file__).parent / "fixtures" / "figures.csv"
 
@@ -118,8 +118,8 @@ YEAR = "2016-17"
 @pytest.fixture(scope="module")
 def mini_figures(mini_reference) -> pl.DataFrame:
     from conftest import MINI
-    from pipeline.figures import compute_figures, load_history
-    from pipeline.load import load_extracts
+    from pipeline.inputs.load import load_extracts
+    from pipeline.metrics.figures import compute_figures, load_history
 
     extracts = load_extracts(MINI / "raw", mini_reference, YEAR)
     return compute_figures(extracts, mini_reference, YEAR, load_history(MINI / "history"))
@@ -175,7 +175,7 @@ def test_key_messages_use_the_upheld_meaning_of_the_outcomes(mini_figures, mini_
 
 
 def test_key_messages_of_the_fixture_compare_with_history(figures):
-    from pipeline.reference import load_reference
+    from pipeline.inputs.reference import load_reference
 
     reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
     messages = nar.key_messages(figures, reference, YEAR)
@@ -200,7 +200,7 @@ def test_ombudsman_message_without_decisions_or_faults(mini_reference):
 
 
 def test_contract_1_1_sentences_of_the_fixture(figures):
-    from pipeline.reference import load_reference
+    from pipeline.inputs.reference import load_reference
 
     reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
     assert nar.complainant_sentence(figures, YEAR, "corporate") == (
@@ -221,7 +221,7 @@ def test_contract_1_1_sentences_of_the_fixture(figures):
 
 
 def test_sections_without_their_inputs_say_what_to_add(figures):
-    from pipeline.reference import load_reference
+    from pipeline.inputs.reference import load_reference
 
     reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
     without = figures.filter(
@@ -245,7 +245,7 @@ def test_sections_without_their_inputs_say_what_to_add(figures):
 def test_further_definitions_name_the_types_as_literal_text(mini_reference):
     import dataclasses
 
-    from pipeline.reference import ComplainantType
+    from pipeline.inputs.reference import ComplainantType
 
     types = (ComplainantType("Child *or* Young Person", child=True), ComplainantType("Parent"))
     reference = dataclasses.replace(mini_reference, complainant_types=types)
@@ -267,7 +267,7 @@ def test_further_definitions_name_the_types_as_literal_text(mini_reference):
 
 
 def test_sample_key_message_states_the_ombudsman_upheld_rate(figures):
-    from pipeline.reference import load_reference
+    from pipeline.inputs.reference import load_reference
 
     reference = load_reference(Path(__file__).parent.parent / "data/reference/authority.yml")
     message = nar.ombudsman_message(figures, YEAR, reference)
@@ -288,7 +288,7 @@ def test_sample_key_message_states_the_ombudsman_upheld_rate(figures):
 def test_ombudsman_message_when_nothing_was_investigated(mini_figures, mini_reference):
     import dataclasses
 
-    from pipeline.reference import LgoFinding
+    from pipeline.inputs.reference import LgoFinding
 
     plain = tuple(LgoFinding(f.name, f.aliases) for f in mini_reference.lgo_findings)
     reference = dataclasses.replace(mini_reference, lgo_findings=plain)

@@ -17,12 +17,12 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from conftest import MINI, replace_in
-from pipeline import render
+from pipeline.checks.validate import validate_extracts
 from pipeline.errors import InputError
-from pipeline.figures import CODE_LIST_TABLES, compute_figures, load_history, write_figures
-from pipeline.load import load_extracts
-from pipeline.reference import CODE_LISTS, Reference, load_reference
-from pipeline.validate import validate_extracts
+from pipeline.inputs.load import load_extracts
+from pipeline.inputs.reference import CODE_LISTS, Reference, load_reference
+from pipeline.metrics.figures import CODE_LIST_TABLES, compute_figures, load_history, write_figures
+from pipeline.publish import render
 
 OWN = Path(__file__).resolve().parent / "fixtures" / "mini-own-words"
 YEAR = "2016-17"
@@ -105,7 +105,7 @@ def test_history_rows_merging_under_one_name_are_added(own_reference):
             "pct": [10.0, 15.0, None, None],
         }
     )
-    from pipeline.figures import empty_figures, history_in_todays_names
+    from pipeline.metrics.figures import empty_figures, history_in_todays_names
 
     history = pl.concat([empty_figures(), history], how="diagonal_relaxed")
     merged = history_in_todays_names(history, own_reference)
@@ -259,7 +259,7 @@ def test_report_speaks_the_councils_words(own_report):
 
 
 def test_random_extract_in_the_councils_words_validates(tmp_path, own_reference):
-    from pipeline.synth import write_random
+    from pipeline.inputs.synth import write_random
 
     write_random(tmp_path / "raw", 300, seed=3, reference_path=OWN / "authority.yml")
     header = (tmp_path / "raw" / "lgo.csv").read_text().splitlines()[0]

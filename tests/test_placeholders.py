@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline import render
-from pipeline.build import run_build
 from pipeline.errors import InputError
-from pipeline.options import BuildOptions
-from pipeline.placeholders import (
+from pipeline.inputs.placeholders import (
     DRAFT_NOTICE,
     Placeholder,
     reference_placeholders,
     text_placeholders,
 )
+from pipeline.publish import render
+from pipeline.run.build import run_build
+from pipeline.run.options import BuildOptions
 
 TEMPLATE_SENTENCE = (
     "*Replace this text with the year's commentary before the report goes to committee.*\n"
@@ -115,7 +115,7 @@ def test_every_format_says_draft_under_the_title(tmp_path):
 
 
 def test_validate_and_build_say_when_the_text_is_a_draft(text_dir, tmp_path, capsys):
-    from pipeline.cli import say_draft, validation_warnings
+    from pipeline.run.cli import say_draft, validation_warnings
 
     say_draft(text_dir)
     intro = text_dir / "introduction.md"

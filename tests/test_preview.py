@@ -16,9 +16,9 @@ import urllib.request
 import pytest
 
 from conftest import MINI, ROOT
-from pipeline.build import BuildOptions
-from pipeline.csp import script_hash
-from pipeline.preview import (
+from pipeline.publish.csp import script_hash
+from pipeline.run.build import BuildOptions
+from pipeline.run.preview import (
     VERSION_PATH,
     PreviewState,
     allow_reload,
@@ -143,7 +143,7 @@ def test_preview_serves_rebuilds_on_prose_change_and_stops_cleanly(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "pipeline.cli",
+        "pipeline.run.cli",
         "preview",
         "--raw",
         str(council / "raw"),

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from pipeline.render import DEFAULT_FORMATS, OUTPUT_NAMES
+from pipeline.publish.render import DEFAULT_FORMATS, OUTPUT_NAMES
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 

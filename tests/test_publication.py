@@ -7,9 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.cli import main
-from pipeline.errors import InputError
-from pipeline.publication import (
+from pipeline.checks.publication import (
     PersonalDataError,
     check_texts,
     load_published_texts,
@@ -18,7 +16,9 @@ from pipeline.publication import (
     personal_data_found,
     published_only,
 )
-from pipeline.reference import load_reference
+from pipeline.errors import InputError
+from pipeline.inputs.reference import load_reference
+from pipeline.run.cli import main
 
 ROOT = Path(__file__).parent.parent
 RAW = Path(__file__).parent / "fixtures" / "raw"

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from conftest import ROOT
-from pipeline.cli import main
-from pipeline.figures import build_figures
-from pipeline.qa import QA_FILE, qa_record, write_qa_record
+from pipeline.metrics.figures import build_figures
+from pipeline.run.cli import main
+from pipeline.run.qa import QA_FILE, qa_record, write_qa_record
 
 YEAR = "2016-17"
 

@@ -3,7 +3,7 @@
 Quarto cannot be installed on the project's machines, so the page Quarto 1.10.18 made of
 the sample (``../shared/quarto-1.10.18/annual-report.quarto.html``, before the pipeline adds
 its policy) stands in for it: the project's own code adds the Content-Security-Policy and
-inlines Quarto's ``data:`` stylesheets (:func:`pipeline.render.with_security_policy`), then
+inlines Quarto's ``data:`` stylesheets (:func:`pipeline.publish.render.with_security_policy`), then
 
 - Chromium draws every chart with no console error, axe-core finds nothing serious, the
   contents stay in view half way down at 1280 px, nothing scrolls sideways at 320 px;
@@ -30,8 +30,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from pipeline import render
-from pipeline.cli import main
+from pipeline.publish import render
+from pipeline.run.cli import main
 
 SHARED_PAGE = ROOT.parent / "shared" / "quarto-1.10.18" / "annual-report.quarto.html"
 BROWSER = Path(__file__).parent / "browser"

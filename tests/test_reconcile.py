@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.figures import SCHEMA
-from pipeline.reconcile import read_published, reconcile, summary_line, unexplained
+from pipeline.metrics.figures import SCHEMA
+from pipeline.metrics.reconcile import read_published, reconcile, summary_line, unexplained
 
 PUBLISHED = """table,year,procedure,service_area,team,category,quarter,n,pct,note
 stage1_outcome,2016-17,statutory,,,Upheld,,4,4,

@@ -9,14 +9,14 @@ import pytest
 import yaml
 
 from conftest import MINI, ROOT
+from pipeline.checks.validate import validate_extracts
 from pipeline.errors import InputError
-from pipeline.reference import (
+from pipeline.inputs.reference import (
     DEFAULT_LGO_FINDINGS,
     DEFAULT_OUTCOMES,
     Reference,
     load_reference,
 )
-from pipeline.validate import validate_extracts
 
 EXAMPLE = ROOT / "data" / "reference" / "example-current-ombudsman.yml"
 

@@ -13,10 +13,10 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 
-from pipeline import render
-from pipeline.narrative import key_messages_of
-from pipeline.reference import load_reference
-from pipeline.render import RenderError, render_report
+from pipeline.inputs.reference import load_reference
+from pipeline.publish import render
+from pipeline.publish.render import RenderError, render_report
+from pipeline.report.narrative import key_messages_of
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -400,7 +400,7 @@ def test_quarto_warnings_are_logged_for_the_analyst(tmp_path, monkeypatch, caplo
     notebook = out_dir / "annual-report.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), str(notebook))
     (out_dir / render.VEGA_HEAD).write_text("")
-    with caplog.at_level("WARNING", logger="pipeline.render"):
+    with caplog.at_level("WARNING", logger="pipeline.publish.render"):
         outputs, _ = render.render_quarto(str(fake), notebook, out_dir, ("html",))
     assert outputs["html"].read_text().count("Content-Security-Policy") == 1
     assert [r.getMessage() for r in caplog.records] == [
@@ -648,7 +648,7 @@ def test_sections_without_their_inputs_say_what_was_not_recorded(tmp_path, monke
 
     import polars as pl
 
-    from pipeline.narrative import read_figures
+    from pipeline.report.narrative import read_figures
 
     monkeypatch.setattr(render, "quarto_path", lambda: None)
     new = ["stage1_by_complainant", "stage1_by_child", "stage2_timescale"]

@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from hostile import HOSTILE_TEXTS, NO_EMOJI_FONT, emoji_font_missing, pdf_flat, shown
-from pipeline import safe
-from pipeline.charts import typst_table
-from pipeline.narrative import grouped_list, pipe_table
-from pipeline.render import RenderError, check_no_typst_packages, run_pandoc
+from pipeline.publish import safe
+from pipeline.publish.render import RenderError, check_no_typst_packages, run_pandoc
+from pipeline.report.charts import typst_table
+from pipeline.report.narrative import grouped_list, pipe_table
 
 
 class TextOf(HTMLParser):

@@ -6,9 +6,9 @@ import polars as pl
 import pytest
 
 from conftest import ROOT
-from pipeline.figures import compute_figures, load_history
-from pipeline.load import load_extracts
-from pipeline.reconcile import read_published, reconcile, summary_line, unexplained
+from pipeline.inputs.load import load_extracts
+from pipeline.metrics.figures import compute_figures, load_history
+from pipeline.metrics.reconcile import read_published, reconcile, summary_line, unexplained
 
 YEAR = "2016-17"
 

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from conftest import ROOT
-from pipeline.figures import TABLES, build_figures
-from pipeline.reference import load_reference
-from pipeline.spreadsheet import SHEETS, WORD_JOINER, spreadsheet_text, write_spreadsheet
+from pipeline.inputs.reference import load_reference
+from pipeline.metrics.figures import TABLES, build_figures
+from pipeline.publish.spreadsheet import SHEETS, WORD_JOINER, spreadsheet_text, write_spreadsheet
 
 YEAR = "2016-17"
 PUBLISHED = date(2017, 9, 28)

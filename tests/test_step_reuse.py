@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI, ROOT
-from pipeline import steps
-from pipeline.cli import main
+from pipeline.run import steps
+from pipeline.run.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -227,39 +227,51 @@ def test_each_step_hashes_the_code_it_runs():
     code = {
         step.name: {p.relative_to(ROOT).as_posix() for p in step.code()} for step in steps.STEPS
     }
-    assert {"pipeline/validate.py", "notebooks/validate.ipynb"} <= code["validate"]
-    assert {"pipeline/figures.py", "pipeline/workdays.py", "notebooks/figures.ipynb"} <= code[
-        "figures"
-    ]
-    assert {"pipeline/charts.py", "pipeline/narrative.py", "report/annual-report.ipynb"} <= code[
-        "report"
-    ]
-    assert "pipeline/render.py" in code["render"]
+    assert {"pipeline/checks/validate.py", "notebooks/validate.ipynb"} <= code["validate"]
+    assert {
+        "pipeline/metrics/figures.py",
+        "pipeline/metrics/workdays.py",
+        "notebooks/figures.ipynb",
+    } <= code["figures"]
+    assert {
+        "pipeline/report/charts.py",
+        "pipeline/report/narrative.py",
+        "report/annual-report.ipynb",
+    } <= code["report"]
+    assert "pipeline/publish/render.py" in code["render"]
     # a step does not depend on code it never runs
-    assert "pipeline/charts.py" not in code["validate"] | code["figures"]
-    assert "pipeline/figures.py" not in code["validate"]
-    assert "pipeline/validate.py" not in code["figures"] | code["report"] | code["render"]
+    assert "pipeline/report/charts.py" not in code["validate"] | code["figures"]
+    assert "pipeline/metrics/figures.py" not in code["validate"]
+    assert "pipeline/checks/validate.py" not in code["figures"] | code["report"] | code["render"]
 
 
 def test_imported_modules_reads_every_import_form():
     source = "\n".join(
         [
             "import os",
-            "import pipeline.load",
-            "from pipeline import charts, render",
-            "from pipeline.reference import OUTCOMES",
+            "import pipeline.inputs.load",
+            "from pipeline.report import charts, narrative as nar",
+            "from pipeline import PROJECT_ROOT",
+            "from pipeline.inputs.reference import OUTCOMES",
             "def later():",
-            "    from pipeline.narrative import emit",
+            "    from pipeline.report.narrative import emit",
         ]
     )
     assert steps.imported_modules(source) == {
         "pipeline",
-        "pipeline.load",
-        "pipeline.charts",
-        "pipeline.render",
-        "pipeline.reference",
-        "pipeline.narrative",
+        "pipeline.inputs.load",
+        "pipeline.report",
+        "pipeline.report.charts",
+        "pipeline.report.narrative",
+        "pipeline.PROJECT_ROOT",  # not a module: code_closure finds no file for it
+        "pipeline.inputs.reference",
+        "pipeline.inputs.reference.OUTCOMES",
+        "pipeline.report.narrative.emit",
     }
+    assert steps.module_file("pipeline.PROJECT_ROOT") is None
+    assert steps.module_file("pipeline.inputs.reference.OUTCOMES") is None
+    assert steps.module_file("pipeline.report") == steps.PACKAGE_DIR / "report" / "__init__.py"
+    assert steps.module_file("pipeline.report.charts") == steps.PACKAGE_DIR / "report" / "charts.py"
 
 
 def test_notebook_hash_ignores_run_times(tmp_path):

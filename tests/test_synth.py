@@ -9,8 +9,8 @@ import holidays
 import polars as pl
 import pytest
 
-from pipeline.synth import STEMS as ALL_STEMS
-from pipeline.synth import synthesise, write_random, write_sample
+from pipeline.inputs.synth import STEMS as ALL_STEMS
+from pipeline.inputs.synth import synthesise, write_random, write_sample
 
 # The sample has no lgo_benchmark (contract 1.4's optional extract); random extracts do.
 STEMS = [stem for stem in ALL_STEMS if stem != "lgo_benchmark"]
@@ -287,8 +287,8 @@ def published() -> pl.DataFrame:
 
 
 def test_loaded_sample_matches_published_team_cells(published: pl.DataFrame) -> None:
-    from pipeline.load import load_extracts
-    from pipeline.reference import load_reference
+    from pipeline.inputs.load import load_extracts
+    from pipeline.inputs.reference import load_reference
 
     reference = load_reference(ROOT / "data" / "reference" / "authority.yml")
     extracts = load_extracts(SAMPLE_DIR, reference, "2016-17")

@@ -12,10 +12,10 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from conftest import MINI, ROOT
-from pipeline.cli import main
-from pipeline.load import EXTRACT_STEMS, SPECS, load_extracts
-from pipeline.reference import load_reference
-from pipeline.template import INLINE_LIMIT, write_templates
+from pipeline.inputs.load import EXTRACT_STEMS, SPECS, load_extracts
+from pipeline.inputs.reference import load_reference
+from pipeline.inputs.template import INLINE_LIMIT, write_templates
+from pipeline.run.cli import main
 
 OWN = MINI.parent / "mini-own-words"
 SAMPLE_REFERENCE = ROOT / "data" / "reference" / "authority.yml"

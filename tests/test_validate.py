@@ -10,8 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.load import read_extracts
-from pipeline.validate import (
+from pipeline.checks.validate import (
     SharedDomains,
     frames_to_check,
     run_suites,
@@ -22,6 +21,7 @@ from pipeline.validate import (
     without_free_text,
     year_bounds,
 )
+from pipeline.inputs.load import read_extracts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_inputs"))
 from apply import apply_variant, load_variants  # noqa: E402
@@ -113,7 +113,7 @@ def test_failed_run_leaves_previous_outputs_untouched(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("pipeline.validate.run_suites", crash)
+    monkeypatch.setattr("pipeline.checks.validate.run_suites", crash)
     with pytest.raises(RuntimeError):
         validate_extracts(SAMPLE, REFERENCE, "2016-17", out)
     assert (out / "validation" / "result.json").read_text() == before

@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from test_render import FIXTURES, PUBLISHED, REFERENCE, fallback_render
 
 from overlaps import pdf_words
-from pipeline import render, word
-from pipeline.narrative import key_messages_of
+from pipeline.publish import render, word
+from pipeline.report.narrative import key_messages_of
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipeline.workdays import band_expr, median_half_up, stage2_band_expr, working_days
+from pipeline.metrics.workdays import band_expr, median_half_up, stage2_band_expr, working_days
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 -- Word: the committee paper. Run by both renderers on the report's Markdown.
 --
 -- The cover comes first (council, title, period, date of publication and the key messages,
--- as on the PDF's cover), then a page with the contents (a TOC field that pipeline/word.py
+-- as on the PDF's cover), then a page with the contents (a TOC field that pipeline/publish/word.py
 -- fills with the headings and, when LibreOffice is installed, their page numbers), then the
 -- body. The body's own "Key messages" section is left out when the cover shows them.
 --
@@ -330,7 +330,7 @@ local function cover(meta)
 end
 
 -- The contents on a page of its own: a TOC field over headings 1 and 2, its entries filled
--- in by pipeline/word.py (Word shows a field's last result without updating it).
+-- in by pipeline/publish/word.py (Word shows a field's last result without updating it).
 local CONTENTS = [[<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:pPr><w:pStyle w:val="TOCHeading"/><w:pageBreakBefore/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p><w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-2" \h \z \u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>]]
 
 -- ------------------------------------------------------------------ the document
@@ -368,7 +368,7 @@ function Pandoc(doc)
   blocks:insert(openxml(CONTENTS))
   blocks:extend(body_blocks(doc))
   doc.blocks = blocks
-  -- the cover replaces pandoc's title block; pipeline/word.py sets the document properties
+  -- the cover replaces pandoc's title block; pipeline/publish/word.py sets the document properties
   for _, key in ipairs({ "title", "subtitle", "date", "period", "key-messages", "draft-notice" }) do
     doc.meta[key] = nil
   end

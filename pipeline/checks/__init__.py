@@ -1,0 +1,3 @@
+"""Checking the inputs: the Great Expectations suites, publication safety and the offline Data
+Docs.
+"""

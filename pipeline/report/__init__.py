@@ -1,0 +1,1 @@
+"""The report's content: sentences, charts, disclosure control and labels."""
