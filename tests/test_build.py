@@ -350,19 +350,15 @@ def test_a_changed_extract_rebuilds(built, raw, capsys):
         path.write_bytes(original)
 
 
+def build_command(raw: Path, out: Path) -> list[str]:
+    """``complaints-report build`` of ``raw`` into ``out``, as a separate process."""
+    return [sys.executable, "-m", "pipeline.run.cli", "build", "--raw", str(raw), "--out", str(out)]
+
+
 @pytest.mark.skipif(os.name != "posix", reason="kills the build's process group (POSIX)")
 def test_killed_build_leaves_previous_output_intact(raw, tmp_path):
     out = tmp_path / "2016-17"
-    command = [
-        sys.executable,
-        "-m",
-        "pipeline.run.cli",
-        "build",
-        "--raw",
-        str(raw),
-        "--out",
-        str(out),
-    ]
+    command = build_command(raw, out)
     html_only = [*command, "--to", "html"]
     assert subprocess.run(html_only, cwd=ROOT, capture_output=True).returncode == 0
     before = (out / "manifest.json").read_bytes()
@@ -431,16 +427,7 @@ def test_kernels_are_shut_down_without_an_interrupt():
 
 def test_builds_print_no_kernel_shutdown_noise(raw, tmp_path):
     out = tmp_path / "2016-17"
-    command = [
-        sys.executable,
-        "-m",
-        "pipeline.run.cli",
-        "build",
-        "--raw",
-        str(raw),
-        "--out",
-        str(out),
-    ]
+    command = build_command(raw, out)
     for _ in range(4):  # the noise came in about one build in eight
         done = subprocess.run(
             [*command, "--to", "html", "--force"], cwd=ROOT, capture_output=True, text=True

@@ -114,7 +114,7 @@ def refresh_vendored(node_modules: Path = VENDOR / "node_modules") -> list[Path]
     return copied
 
 
-def install_assets(docs_dir: Path, *, vega: bool = True) -> Path:
+def install_assets(docs_dir: Path, *, vega: bool) -> Path:
     """Copy the vendored files into ``<docs_dir>/static/vendor``, and the Vega bundle
     when ``vega`` (it takes vl-convert a second and a half to write)."""
     target = docs_dir / STATIC_VENDOR
@@ -140,7 +140,7 @@ def relative(page: Path, docs_dir: Path, path: Path) -> str:
     return Path(os.path.relpath(docs_dir / path, page.parent)).as_posix()
 
 
-def offline_page(html: str, page: Path, docs_dir: Path, *, vega: bool = True) -> str:
+def offline_page(html: str, page: Path, docs_dir: Path, *, vega: bool) -> str:
     """One Data Docs page pointing at local copies, without the newsletter footer; its
     Vega scripts point at the local bundle when ``vega``, else they are left out."""
     for url, name in CDN_FILES.items():

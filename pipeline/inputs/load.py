@@ -714,30 +714,20 @@ def ref_key(column: str) -> pl.Expr:
     return ref_text(column).str.to_lowercase()
 
 
+def _columns_where(frame: pl.DataFrame, tests: Mapping[str, pl.Expr]) -> set[str]:
+    """The columns of ``tests`` whose test (a per-cell expression) holds in some cell of
+    ``frame``, all found in one pass."""
+    if not tests:
+        return set()
+    found = frame.select(test.any().alias(c) for c, test in tests.items()).row(0, named=True)
+    return {c for c, hit in found.items() if hit}
+
+
 def _padded(column: str) -> pl.Expr:
     """Whether a cell of ``column`` starts or ends with a space (its first and last
     characters are looked at, not the whole text)."""
     text = pl.col(column)
-    return (text.str.head(1).str.contains(r"\s") | text.str.tail(1).str.contains(r"\s")).any()
-
-
-def _unpadded_free_text(frame: pl.DataFrame) -> set[str]:
-    """The free-text columns of ``frame`` in which no cell starts or ends with a space."""
-    free_text = [c for c in frame.columns if c in FREE_TEXT_NAMES]
-    if not free_text:
-        return set()
-    padded = frame.select(_padded(c).alias(c) for c in free_text).row(0, named=True)
-    return {c for c, found in padded.items() if not found}
-
-
-def _refs_with_spaces(frame: pl.DataFrame) -> set[str]:
-    """The ref columns of ``frame`` with a space of any kind in some cell (in the others
-    :func:`ref_text` would change nothing)."""
-    refs = [c for c in frame.columns if c.endswith("_ref")]
-    if not refs:
-        return set()
-    found = frame.select(pl.col(c).str.contains(r"\s").any().alias(c) for c in refs)
-    return {c for c, spaced in found.row(0, named=True).items() if spaced}
+    return text.str.head(1).str.contains(r"\s") | text.str.tail(1).str.contains(r"\s")
 
 
 def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
@@ -747,13 +737,18 @@ def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
     A free-text column none of whose cells is padded is not stripped: stripping copies
     every text, twice the memory of the largest columns for nothing.
     """
-    unpadded = _unpadded_free_text(frame)
-    spaced = _refs_with_spaces(frame)
+    # the free texts with a padded cell and the refs with a space in some cell (in the
+    # other refs ref_text would change nothing)
+    to_tidy = _columns_where(
+        frame,
+        {c: _padded(c) for c in frame.columns if c in FREE_TEXT_NAMES}
+        | {c: pl.col(c).str.contains(r"\s") for c in frame.columns if c.endswith("_ref")},
+    )
 
     def trimmed(column: str) -> pl.Expr:
         if column.endswith("_ref"):
-            text = ref_text(column) if column in spaced else pl.col(column)
-        elif column in unpadded:
+            text = ref_text(column) if column in to_tidy else pl.col(column)
+        elif column in FREE_TEXT_NAMES and column not in to_tidy:
             text = pl.col(column)
         else:
             text = pl.col(column).str.strip_chars()
@@ -786,12 +781,13 @@ def _dates_in_other_shapes(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFra
     """Read with :func:`_date_expr` the date columns holding a cell that is not an exact
     ISO date (UK order, a time of day, or not a date at all); the others are read."""
     dates = [c for c, k in spec.columns.items() if k == "date"]
-    if not dates:
-        return frame
-    other = frame.select(
-        (pl.col(f"_text_{c}").is_not_null() & pl.col(c).is_null()).any().alias(c) for c in dates
-    ).row(0, named=True)
-    return frame.with_columns(_date_expr(f"_text_{c}").alias(c) for c in dates if other[c])
+    other = _columns_where(frame, {c: _unparsed(c) for c in dates})
+    return frame.with_columns(_date_expr(f"_text_{c}").alias(c) for c in dates if c in other)
+
+
+def _unparsed(column: str) -> pl.Expr:
+    """Whether a cell of ``column`` holds text that did not parse (kept as ``_text_``)."""
+    return pl.col(f"_text_{column}").is_not_null() & pl.col(column).is_null()
 
 
 def _time_of_day(column: str) -> pl.Expr:
@@ -867,13 +863,12 @@ def _check_parsed(
     if not kinds:
         return frame, [], []
     dates = [c for c, k in kinds.items() if k == "date"]
-    unparsed = {c: pl.col(f"_text_{c}").is_not_null() & pl.col(c).is_null() for c in kinds}
-    longest = frame.select(pl.col(f"_text_{c}").str.len_bytes().max().alias(c) for c in dates)
-    timed = {
-        c: _time_of_day(f"_text_{c}").fill_null(False)
-        for c, length in (longest.row(0, named=True) if dates else {}).items()
-        if (length or 0) > DATE_ONLY_LENGTH  # a shorter text holds no time of day
-    }
+    unparsed = {c: _unparsed(c) for c in kinds}
+    # a text no longer than a bare date holds no time of day
+    long = _columns_where(
+        frame, {c: pl.col(f"_text_{c}").str.len_bytes() > DATE_ONLY_LENGTH for c in dates}
+    )
+    timed = {c: _time_of_day(f"_text_{c}").fill_null(False) for c in dates if c in long}
     flags = frame.select(
         *(expr.any().alias(c) for c, expr in unparsed.items()),
         *(expr.sum().alias(f"_timed_{c}") for c, expr in timed.items()),
