@@ -58,6 +58,23 @@ def test_a_ref_differing_only_in_case_and_spaces_is_one_case_twice(raw, mini_ref
     )
 
 
+def test_refs_without_small_letters_that_are_one_in_small_letters(raw, mini_reference):
+    # No ref holds a small letter, yet the Kelvin sign (U+212A) is "k" in small letters,
+    # as K is: the two refs are one (the quick test for small letters must not skip them).
+    for ref, received in (("K1", "2016-05-05"), ("\u212a1", "2016-05-06")):
+        append_line(
+            raw / "complaints.csv",
+            f"{ref},corporate,{received},North Services,Alpha Team,Case Management,"
+            "Upheld,2016-05-20,Parent",
+        )
+    (problem,) = problems(raw, mini_reference)
+    assert (problem.column, problem.rows, problem.values) == (
+        "case_ref",
+        [11, 12],
+        ["K1", "\u212a1"],
+    )
+
+
 def test_links_between_files_ignore_case_and_spaces(raw, mini_reference):
     replace_in(raw / "remedies.csv", "C1,Apology", " c1 ,Apology")
     replace_in(raw / "findings.csv", "E4,1,Upheld", "e4,1,Upheld")

@@ -67,6 +67,9 @@ EXCEL_NUMBER_RANGE = (1, 60000)
 TOTAL_WORDS = ("total", "totals", "grand total", "sum")
 TOTAL_HINT = "(?i)total|sum"  # found in every one of TOTAL_WORDS
 NUMERIC_CELL = r"^-?[\d,]*\.?\d+%?$"
+# a ref that lower-casing could make equal to another: one with a small letter, or with a
+# character outside ASCII (the Kelvin sign and the letter K are both "k" in small letters)
+CASED_REF = r"[a-z]|[^\x00-\x7F]"
 HEADER_SYNONYMS = {"reference": "ref", "number": "no", "num": "no", "ombudsman": "lgo"}
 NEAR_OPTIONAL_SCORE = 85  # similarity from which an unread header is said to look like a column
 SUGGEST_SCORE = 60  # similarity from which a header is suggested for a missing column
@@ -734,22 +737,25 @@ def _trimmed(frame: pl.DataFrame, spec: ExtractSpec) -> pl.DataFrame:
     """Keep the contract columns as trimmed text (refs with any kind of space made plain),
     nulls for empty cells; drop blank rows.
 
-    A free-text column none of whose cells is padded is not stripped: stripping copies
-    every text, twice the memory of the largest columns for nothing.
+    A column none of whose cells is padded is not stripped: stripping copies every
+    cell, twice the memory of the largest columns (the free texts) for nothing.
     """
-    # the free texts with a padded cell and the refs with a space in some cell (in the
-    # other refs ref_text would change nothing)
+    # the columns with a padded cell and the refs with a space in some cell (in the
+    # other columns stripping, and in the other refs ref_text, would change nothing)
     to_tidy = _columns_where(
         frame,
-        {c: _padded(c) for c in frame.columns if c in FREE_TEXT_NAMES}
-        | {c: pl.col(c).str.contains(r"\s") for c in frame.columns if c.endswith("_ref")},
+        {
+            c: pl.col(c).str.contains(r"\s") if c.endswith("_ref") else _padded(c)
+            for c in frame.columns
+            if c in spec.columns
+        },
     )
 
     def trimmed(column: str) -> pl.Expr:
-        if column.endswith("_ref"):
-            text = ref_text(column) if column in to_tidy else pl.col(column)
-        elif column in FREE_TEXT_NAMES and column not in to_tidy:
+        if column not in to_tidy:
             text = pl.col(column)
+        elif column.endswith("_ref"):
+            text = ref_text(column)
         else:
             text = pl.col(column).str.strip_chars()
         return text.replace("", None)
@@ -913,6 +919,8 @@ def refs_written_twice(frame: pl.DataFrame, column: str, file: str, label: str) 
     """Refs that differ only in case or spaces (``CO1-16-0002`` and ``co1-16-0002``): one
     problem naming the rows of each such group (refs name one case each)."""
     refs = frame[column].drop_nulls()
+    if not refs.str.contains(CASED_REF).any():
+        return []  # ASCII without small letters: lower-casing tells no two refs apart
     if refs.n_unique() == refs.str.to_lowercase().n_unique():
         return []  # no two spellings share a key (the refs are read trimmed: see ref_text)
     groups = (
@@ -1125,6 +1133,31 @@ def empty_extract(stem: str) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
+def _found_extracts(raw_dir: Path) -> tuple[dict[str, Path | None], dict[str, InputError]]:
+    """Each extract's file (None for an optional one that is absent), and the problem of
+    each that cannot be looked for or is required and absent."""
+    files: dict[str, Path | None] = {}
+    missing: dict[str, InputError] = {}
+    for stem in EXTRACT_STEMS:
+        try:
+            files[stem] = find_extract(raw_dir, stem)
+        except InputError as error:
+            missing[stem] = error
+            continue
+        if files[stem] is None and stem not in OPTIONAL_FILES:
+            missing[stem] = InputError(
+                str(raw_dir.resolve() / f"{stem}.csv"),
+                f"required extract missing: no {stem}.csv or {stem}.xlsx in {raw_dir.resolve()}",
+            )
+    return files, missing
+
+
+def largest_first(paths: Mapping[str, Path]) -> list[str]:
+    """The extracts' stems, the largest file first: what a read leaves behind (its
+    file, its text columns) is then smallest while the largest is read."""
+    return sorted(paths, key=lambda stem: paths[stem].stat().st_size, reverse=True)
+
+
 def read_extracts(
     raw_dir: str | Path, reference: Reference, *, free_text: bool = True
 ) -> tuple[Extracts, list[InputError]]:
@@ -1137,35 +1170,31 @@ def read_extracts(
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise extract_folder_not_found(raw_dir)
-    frames: dict[str, pl.DataFrame] = {}
-    files: dict[str, Path | None] = {}
+    files, missing = _found_extracts(raw_dir)
+    outcomes: dict[str, ExtractRead | InputError] = dict(missing)
+    present = {stem: path for stem, path in files.items() if path and stem not in outcomes}
+    for stem in largest_first(present):
+        try:
+            outcomes[stem] = _read_extract(present[stem], stem, reference, free_text=free_text)
+        except InputError as error:
+            outcomes[stem] = error
+    frames = {stem: empty_extract(stem) for stem in EXTRACT_STEMS}
     labels: dict[str, dict[str, str]] = {}
     found: dict[str, tuple[str, ...]] = {}
     problems: list[InputError] = []
     notes: list[str] = []
     warnings: list[str] = []
     unreadable: list[str] = []
-    for stem in EXTRACT_STEMS:
-        frames[stem] = empty_extract(stem)
-        try:
-            path = files[stem] = find_extract(raw_dir, stem)
-            if path is None:
-                if stem not in OPTIONAL_FILES:
-                    raise InputError(
-                        str(raw_dir.resolve() / f"{stem}.csv"),
-                        f"required extract missing: no {stem}.csv or {stem}.xlsx "
-                        f"in {raw_dir.resolve()}",
-                    )
-                continue
-            read = _read_extract(path, stem, reference, free_text=free_text)
-        except InputError as error:
-            problems.extend(error.problems or [error])
+    for stem in EXTRACT_STEMS:  # what was found is told in file order
+        read = outcomes.get(stem)
+        if isinstance(read, InputError):
+            problems.extend(read.problems or [read])
             unreadable.append(stem)
-            continue
-        frames[stem], labels[stem], found[stem] = read.frame, read.labels, read.found
-        problems.extend(read.problems)
-        notes.extend(read.notes)
-        warnings.extend(read.warnings)
+        elif read is not None:
+            frames[stem], labels[stem], found[stem] = read.frame, read.labels, read.found
+            problems.extend(read.problems)
+            notes.extend(read.notes)
+            warnings.extend(read.warnings)
     extracts = Extracts(
         **linked_refs(frames),
         files=files,
