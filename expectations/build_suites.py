@@ -331,7 +331,8 @@ def orphan(file: str, column: str, derived: str, parent: str) -> list:
 
 
 def team_areas() -> list:
-    """Derived frame of every (service_area, team) row, `_file` naming its extract."""
+    """Derived frame of every row naming a team (`_file`, `_row`), holding the team where
+    it does not belong to the row's service area."""
     return [
         gx.expectations.ExpectColumnValuesToBeNull(
             column="team_outside_service_area",

@@ -337,9 +337,10 @@ def datadocs_files() -> list[Path]:
 def warm_validate_kernel() -> None:
     """Start the validate notebook's kernel, with Great Expectations imported (about two
     seconds of every validation), in the background."""
+    from pipeline.checks.validate import KERNEL_IMPORTS
     from pipeline.run.runner import warm_kernel
 
-    warm_kernel(VALIDATE_NOTEBOOK, ("pipeline.checks.validate", "great_expectations"))
+    warm_kernel(VALIDATE_NOTEBOOK, KERNEL_IMPORTS)
 
 
 def run_validate(context: StepContext, parts: tuple[str, ...]) -> None:
