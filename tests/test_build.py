@@ -435,19 +435,3 @@ def test_builds_print_no_kernel_shutdown_noise(raw, tmp_path):
         assert done.returncode == 0, done.stderr
         printed = done.stdout + done.stderr
         assert "KeyboardInterrupt" not in printed and "[IPKernelApp]" not in printed, printed
-
-
-def test_kernels_get_polars_allocator_setting_after_polars_defaults(monkeypatch):
-    import polars  # noqa: F401  (it writes its defaults into the variable when imported)
-
-    from pipeline.run import runner
-
-    name, value = runner.POLARS_ALLOCATOR
-    assert value == "dirty_decay_ms:0,muzzy_decay_ms:0"
-    monkeypatch.setenv(name, "dirty_decay_ms:500,muzzy_decay_ms:1000")
-    runner.set_kernel_environment()
-    runner.set_kernel_environment()  # once only
-    assert os.environ[name] == "dirty_decay_ms:500,muzzy_decay_ms:1000," + value
-    monkeypatch.delenv(name)
-    runner.set_kernel_environment()
-    assert os.environ[name] == value
