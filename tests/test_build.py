@@ -435,3 +435,31 @@ def test_builds_print_no_kernel_shutdown_noise(raw, tmp_path):
         assert done.returncode == 0, done.stderr
         printed = done.stdout + done.stderr
         assert "KeyboardInterrupt" not in printed and "[IPKernelApp]" not in printed, printed
+
+
+def test_discarding_one_notebooks_early_kernel_leaves_the_others(monkeypatch):
+    # The validate command discards its own early kernel when it stops; in a build, the
+    # report's kernel, started early beside it, must stay for the report to take.
+    from concurrent.futures import Future
+
+    from pipeline.run import runner
+
+    class Kernel:
+        has_kernel = True
+        stopped = False
+
+        def shutdown_kernel(self, now: bool = False) -> None:
+            self.stopped = now
+
+    kernels = {Path("validate.ipynb"): Kernel(), Path("report.ipynb"): Kernel()}
+    warm: dict[Path, Future] = {}
+    for source, kernel in kernels.items():
+        warm[source] = Future()
+        warm[source].set_result(kernel)
+    monkeypatch.setattr(runner, "_warm", warm)
+    runner.discard_warm_kernels(Path("validate.ipynb"))
+    assert kernels[Path("validate.ipynb")].stopped
+    assert not kernels[Path("report.ipynb")].stopped
+    assert list(warm) == [Path("report.ipynb")]
+    runner.discard_warm_kernels()
+    assert kernels[Path("report.ipynb")].stopped and not warm

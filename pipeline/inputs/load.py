@@ -1172,7 +1172,7 @@ def read_extracts(
         raise extract_folder_not_found(raw_dir)
     files, missing = _found_extracts(raw_dir)
     outcomes: dict[str, ExtractRead | InputError] = dict(missing)
-    present = {stem: path for stem, path in files.items() if path and stem not in outcomes}
+    present = {stem: path for stem, path in files.items() if path is not None}
     for stem in largest_first(present):
         try:
             outcomes[stem] = _read_extract(present[stem], stem, reference, free_text=free_text)

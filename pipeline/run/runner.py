@@ -99,12 +99,7 @@ def kill_kernels() -> None:
 
 def set_kernel_environment() -> None:
     """What kernels started from here inherit: no debugger warning about frozen modules.
-
-    Polars' allocator keeps its own defaults: returning freed memory at once (jemalloc's
-    ``dirty_decay_ms:0``) cost about a tenth of the time of validating a million
-    complaints, and reading the largest extract first (``load.largest_first``) keeps the
-    peak as low without it.
-    """
+    (Polars' allocator keeps its defaults: see ``load.largest_first`` for the memory.)"""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
@@ -165,11 +160,12 @@ def _take_warm_kernel(source: Path) -> KernelManager | None:
         return None
 
 
-def discard_warm_kernels() -> None:
-    """Shut down kernels started early that no notebook used (a build stopped)."""
+def discard_warm_kernels(source: Path | None = None) -> None:
+    """Shut down kernels started early that no notebook used (a build stopped): every
+    one, or only the one for ``source``."""
     with _warm_lock:
-        futures = list(_warm.values())
-        _warm.clear()
+        sources = list(_warm) if source is None else [s for s in _warm if s == source]
+        futures = [_warm.pop(s) for s in sources]
     for future in futures:
         try:
             manager = future.result(timeout=90)

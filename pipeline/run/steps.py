@@ -335,12 +335,11 @@ def datadocs_files() -> list[Path]:
 
 
 def warm_validate_kernel() -> None:
-    """Start the validate notebook's kernel, with Great Expectations imported (about two
-    seconds of every validation), in the background."""
-    from pipeline.checks.validate import KERNEL_IMPORTS
-    from pipeline.run.runner import warm_kernel
+    """Start the validate notebook's kernel in the background (imported here, when the
+    build starts the step early, not when this module is imported)."""
+    from pipeline.checks.validate import warm_validate_kernel as start
 
-    warm_kernel(VALIDATE_NOTEBOOK, KERNEL_IMPORTS)
+    start()
 
 
 def run_validate(context: StepContext, parts: tuple[str, ...]) -> None:
